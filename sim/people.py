@@ -1,0 +1,91 @@
+"""The live columnar state of a run: persons and households, plus the moves between labour states.
+
+Arrays are copied from the `Population` so the population itself stays the run's initial state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.population import Population, initial_labour_state
+from sim.state import Health, Labour, Role
+
+
+class People:
+    """One array per person attribute; index i is person i in every array."""
+
+    def __init__(self, pop: Population):
+        self.hh = pop.hh.copy()
+        self.age = pop.age.copy()
+        self.female = pop.female.copy()
+        self.skill = pop.skill.copy()
+        self.health = pop.health.copy()
+        self.role = pop.role.copy()
+        self.frail = pop.frail.copy()
+        n = self.hh.size
+        self.state = initial_labour_state(self.role)
+        self.tenure = np.zeros(n, np.int16)  # months in the current labour state
+        self.dest = np.full(n, -1, np.int8)  # destination index of a migrant
+        self.workshop = np.full(n, -1, np.int32)  # workshop id of a workshop worker
+        self.bound_carer = np.zeros(n, bool)  # must stay at home: a care need nobody else covers
+        self.awarded = np.zeros(n, bool)  # a workshop award was already paid for this person
+        self.earnings = np.zeros(n)  # yuan this month, net to the household
+        self.expense = np.zeros(n)  # yuan this month paid by the household for this person
+
+    @property
+    def n(self) -> int:
+        return self.hh.size
+
+    def labourers(self) -> np.ndarray:
+        return self.role == Role.LABOURER
+
+    def set_state(self, idx: np.ndarray, state: Labour, dest: np.ndarray | int = -1, workshop=-1) -> None:
+        """Move persons `idx` into `state`; whatever seat or destination they held is released."""
+        self.state[idx] = state
+        self.tenure[idx] = 0
+        self.dest[idx] = dest
+        self.workshop[idx] = workshop
+
+    def release(self, idx: np.ndarray) -> None:
+        """Back to farming at home (quits, closures, returns)."""
+        self.set_state(idx, Labour.FARM)
+
+    def update_productivity(self, behaviour) -> None:
+        """Pay factor relative to a healthy, unskilled adult under 55 (changes only yearly)."""
+        b = behaviour
+        f = 1.0 + b.skill_wage_premium * self.skill
+        f = f * np.where(self.health == Health.CHRONIC, b.chronic_productivity, 1.0)
+        f = f * np.where(self.health == Health.DISABLED, b.disabled_productivity, 1.0)
+        self.productivity = f * np.where(self.age >= 55, b.older_productivity, 1.0)
+
+
+class Households:
+    """One array per household attribute."""
+
+    def __init__(self, pop: Population, people: People):
+        n = pop.n_households
+        self.n = n
+        self.village = pop.village.copy()
+        self.farm_potential = pop.farm_potential.copy()
+        # Persons are stored household by household: members of h are first[h]:first[h] + count[h].
+        counts = np.bincount(people.hh, minlength=n)
+        self.first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        self.slots = counts
+        self.size = counts.copy()  # living members
+        self.elders = np.zeros(n, np.int32)
+        self.elder_units = np.zeros(n)  # farm labour units of capable elders
+        self.care_need = np.zeros(n, bool)
+        self.elder_cover = np.zeros(n, bool)
+        self.units = np.zeros(n)  # farm labour units at home last month
+        self.income = np.zeros(n)  # this month, yuan
+        self.income_ring = np.zeros((12, n))  # last 12 months of income
+        self.trailing = np.zeros(n)  # sum of the last 12 months
+        self.poor = np.zeros(n, bool)
+        self.initially_poor = np.zeros(n, bool)
+        self.exit_channel = np.full(n, -1, np.int8)  # labour state credited with the latest exit
+
+    def members_of(self, households: np.ndarray) -> np.ndarray:
+        """Person indices of the given households (including deceased slots)."""
+        counts = self.slots[households]
+        offsets = np.repeat(self.first[households] - (np.cumsum(counts) - counts), counts)
+        return np.arange(counts.sum()) + offsets

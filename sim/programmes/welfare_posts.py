@@ -1,0 +1,90 @@
+"""Public-welfare posts (公益性岗位): the floor for those who can neither leave nor find other work.
+
+The reports' rule: posts go to labourers who cannot leave home, have no other work, and whose
+household has no stable income; poorest households first, one post per household. "Cannot leave
+home" means a bound carer, chronically ill or disabled, or at least `cannot_leave_age` years old.
+"No stable income" means no member in a workshop or away, and a trailing per-capita income below
+`income_threshold` times the poverty line. Each January holders are reviewed against the same
+income rule, with their post pay left out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.programmes.base import Programme
+from sim.state import MIGRANT_STATES, WORKSHOP_STATES, Health, Labour
+
+STABLE_WORK = np.array(WORKSHOP_STATES + MIGRANT_STATES)
+
+
+class WelfarePosts(Programme):
+    name = "welfare_posts"
+    spending_items = ("pay",)
+    counters = ("placed", "reviewed_out")
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.cfg = model.cfg.policy.welfare_posts
+        self.posts = round(self.cfg.posts * model.cfg.scale)
+
+    def holders(self) -> np.ndarray:
+        return np.flatnonzero(self.model.people.state == Labour.WELFARE_POST)
+
+    def eligible(self) -> np.ndarray:
+        """Persons who meet the reports' rule this month and whose household holds no post."""
+        m = self.model
+        p, h = m.people, m.households
+        stable = np.zeros(len(Labour), bool)
+        stable[STABLE_WORK] = True
+        has_stable = np.bincount(p.hh, weights=stable[p.state], minlength=h.n) > 0
+        has_post = np.bincount(p.hh[p.state == Labour.WELFARE_POST], minlength=h.n) > 0
+        unstable = ~has_stable & ~has_post & (m.income_per_capita < self.cfg.income_threshold * m.line)
+        stuck = p.bound_carer | (p.health != Health.HEALTHY) | (p.age >= self.cfg.cannot_leave_age)
+        return np.flatnonzero((p.state == Labour.FARM) & stuck & unstable[p.hh])
+
+    def assign(self) -> None:
+        m = self.model
+        if m.calendar_month == 1:
+            self._review()
+        vacancies = self.posts - self.holders().size
+        if vacancies <= 0:
+            return
+        cand = self.eligible()
+        if cand.size == 0:
+            return
+        p = m.people
+        # Poorest households first: the `vacancies` lowest incomes among candidate households,
+        # then one member each (at random).
+        households = np.flatnonzero(np.bincount(p.hh[cand], minlength=m.households.n))
+        if households.size > vacancies:
+            income = m.income_per_capita[households]
+            households = households[np.argpartition(income, vacancies - 1)[:vacancies]]
+        cand = cand[np.isin(p.hh[cand], households)]
+        cand = cand[np.argsort(m.streams.rng("welfare_posts.rank").random(cand.size))]
+        first = np.unique(p.hh[cand], return_index=True)[1]
+        chosen = cand[first]
+        p.set_state(chosen, Labour.WELFARE_POST)
+        self.counts["placed"] += chosen.size
+
+    def _review(self) -> None:
+        m = self.model
+        held = self.holders()
+        without_post = m.income_per_capita[m.people.hh[held]] - 12 * self.cfg.monthly_pay / np.maximum(
+            m.households.size[m.people.hh[held]], 1
+        )
+        out = held[without_post >= self.cfg.income_threshold * m.line]
+        m.people.release(out)
+        self.counts["reviewed_out"] += out.size
+
+    def pay(self) -> None:
+        held = self.holders()
+        self.model.people.earnings[held] += self.cfg.monthly_pay
+        self.spend("pay", self.cfg.monthly_pay * held.size)
+
+    def separate(self, u: np.ndarray) -> None:
+        held = self.holders()
+        self.model.people.release(held[u[held] < self.cfg.exit_rate])
+
+    def record(self) -> dict[str, float]:
+        return {"welfare_posts_available": self.posts}

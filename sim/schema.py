@@ -1,0 +1,213 @@
+"""Typed configuration: the schema Hydra composes into and the model reads.
+
+Every numeric field states its unit and allowed range in its metadata (`param`). Hydra enforces keys
+and types when composing; `sim.validate` enforces ranges and cross-field rules before a run starts.
+Provenance (which value is quoted from which report, which is assumed and why) lives beside the values
+in each config file, under `quoted:` and `assumed:`; `tests/test_provenance.py` checks it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from omegaconf import MISSING
+
+
+def param(default: Any, unit: str, ge: float | None = None, le: float | None = None, **extra):
+    """A config field with its unit and allowed range (inclusive)."""
+    meta = {"unit": unit, "ge": ge, "le": le, **extra}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: _copy(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def _copy(value):
+    return list(value) if isinstance(value, list) else dict(value)
+
+
+@dataclass
+class Quoted:
+    """Where a quoted value comes from: a figure key of data/figures.yaml and its report file."""
+
+    figure: str = MISSING
+    source: str = MISSING
+    note: str = ""
+
+
+@dataclass
+class Destination:
+    """A labour market that migrants from the county go to."""
+
+    cross_province: bool = False
+    wage: float = param(3000.0, "yuan/month, unskilled, healthy", ge=0, le=50000)
+    living_cost: float = param(1500.0, "yuan/month spent at the destination", ge=0, le=50000)
+    ticket: float = param(200.0, "yuan, one-way long-distance fare", ge=0, le=10000)
+
+
+@dataclass
+class RegionConfig:
+    """Population structure of one county's registered-poor households."""
+
+    name: str = MISSING
+    households: int = param(49300, "households", ge=1)
+    people: int = param(142600, "people", ge=1)
+    labourers: int = param(73200, "people aged 16-64 not in school", ge=0)
+    villages: int = param(300, "villages", ge=1)
+    village_size_sigma: float = param(0.6, "lognormal sigma of households per village", ge=0, le=3)
+    # Household composition: shapes of the count distributions. The generator tilts each shape
+    # exponentially so that the expected totals equal `people` and `labourers` exactly.
+    labourers_shape: list[float] = param([0.10, 0.38, 0.40, 0.09, 0.03], "P(0..4 labourers)")
+    children_shape: list[float] = param([0.40, 0.33, 0.22, 0.05], "P(0..3 children under 16)")
+    elders_shape: list[float] = param([0.55, 0.30, 0.15], "P(0..2 elders 65+)")
+    labourer_age_edges: list[int] = param([16, 30, 45, 55, 65], "years, band edges")
+    labourer_age_shares: list[float] = param([0.2, 0.3, 0.3, 0.2], "share per age band")
+    young_child_share: float = param(0.35, "share of children under 6", ge=0, le=1)
+    female_share: float = param(0.5, "share", ge=0, le=1)
+    # Rows: labourer age bands; columns: skill 0 (primary or less), 1 (junior high),
+    # 2 (senior high or vocational), 3 (certified trade).
+    skill_shares_by_age_band: list[list[float]] = param(
+        [[0.1, 0.5, 0.3, 0.1], [0.25, 0.55, 0.15, 0.05], [0.45, 0.45, 0.08, 0.02], [0.6, 0.35, 0.04, 0.01]],
+        "share per skill level",
+    )
+    labourer_health_shares: list[float] = param([0.78, 0.16, 0.06], "healthy, chronic, disabled")
+    elder_health_shares: list[float] = param([0.45, 0.45, 0.10], "healthy, chronic, disabled")
+    child_disabled_share: float = param(0.02, "share", ge=0, le=1)
+    frail_elder_share: float = param(0.3, "share of non-disabled elders needing care", ge=0, le=1)
+    elder_death_rate: float = param(0.04, "per year", ge=0, le=1)
+    frail_elder_death_rate: float = param(0.12, "per year", ge=0, le=1)
+    elder_frailty_onset: float = param(0.05, "per year", ge=0, le=1)
+    farm_income_median: float = param(4200.0, "yuan/household/year at full farm labour", ge=0)
+    farm_income_sigma: float = param(0.5, "lognormal sigma", ge=0, le=3)
+    farm_labour_need: float = param(1.0, "labour units to farm a household's land fully", ge=0.01)
+    elder_farm_labour: float = param(0.3, "farm labour units a capable elder gives", ge=0, le=1)
+    farm_floor: float = param(0.35, "share of farm income kept with no labour at home", ge=0, le=1)
+    busy_months: list[int] = param([5, 6, 9, 10], "calendar months of farm-busy season")
+    busy_income_share: float = param(0.6, "share of annual farm income earned in busy months", ge=0, le=1)
+    pension_per_elder: float = param(80.0, "yuan/month, rural basic pension", ge=0)
+    other_transfers_per_capita: float = param(250.0, "yuan/person/year (ecological, farm subsidies)", ge=0)
+    initial_migrant_share: float = param(0.12, "share of labourers away at start, self-arranged", ge=0, le=1)
+    initial_cross_share: float = param(0.6, "share of initial migrants out of province", ge=0, le=1)
+    destinations: dict[str, Destination] = field(default_factory=dict)
+    quoted: dict[str, Quoted] = field(default_factory=dict)
+    assumed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class WorkshopType:
+    """One workshop model: factory-type, home-based or cooperative."""
+
+    initial: int = param(0, "workshops open at start", ge=0)
+    openings_per_year: float = param(0.0, "new workshops per year at zero award", ge=0)
+    closure_rate: float = param(0.1, "per workshop per year", ge=0, le=12)
+    seats_mean: float = param(10.0, "seats per workshop (Poisson mean)", ge=1)
+    piece_wage: float = param(2000.0, "yuan/month at full productivity", ge=0)
+    busy_month_pay_factor: float = param(0.7, "pay factor in farm-busy months", ge=0, le=1)
+    care_compatibility: float = param(0.5, "0: incompatible with caring, 1: fully", ge=0, le=1)
+    home_labour: float = param(0.5, "farm labour units a worker still gives", ge=0, le=1)
+    allow_disabled: bool = False
+    max_age: int = param(64, "years", ge=16, le=100)
+
+
+@dataclass
+class WorkshopsConfig:
+    enabled: bool = False
+    award_per_worker: float = param(1000.0, "yuan per poor worker hired, once, paid to workshop", ge=0)
+    award_reference: float = param(1000.0, "yuan, award at which openings are 1+elasticity times base", ge=1)
+    award_elasticity: float = param(0.5, "relative rise in openings per award_reference", ge=0, le=10)
+    factory: WorkshopType = field(default_factory=WorkshopType)
+    home: WorkshopType = field(default_factory=WorkshopType)
+    coop: WorkshopType = field(default_factory=WorkshopType)
+
+
+@dataclass
+class LabourCooperationConfig:
+    enabled: bool = False
+    fairs_per_year: int = param(0, "job fairs per year", ge=0, le=120)
+    fair_destination: str = "guangdong"
+    places_per_fair: int = param(300, "jobs offered per fair", ge=0)
+    placements_per_month: int = param(0, "organised placements outside fairs, county-wide", ge=0)
+    placement_destinations: list[str] = param(["guangdong", "intra_province"], "destination names")
+    transport_subsidy_share: float = param(0.5, "share of the long-distance ticket", ge=0, le=1)
+    job_search_subsidy: float = param(500.0, "yuan once per organised departure", ge=0)
+    follow_up_services: bool = True
+    max_age: int = param(55, "years, oldest accepted for organised placement", ge=16, le=100)
+
+
+@dataclass
+class WelfarePostsConfig:
+    enabled: bool = False
+    posts: int = param(0, "posts in the county", ge=0)
+    monthly_pay: float = param(500.0, "yuan/month", ge=0)
+    income_threshold: float = param(1.0, "per-capita income below this times the line counts as unstable", ge=0, le=10)
+    cannot_leave_age: int = param(50, "years; from this age a labourer counts as unable to leave", ge=16, le=100)
+    exit_rate: float = param(0.01, "per month, holders leaving for own reasons", ge=0, le=1)
+    home_labour: float = param(0.7, "farm labour units a post holder still gives", ge=0, le=1)
+
+
+@dataclass
+class PolicyConfig:
+    """The levers: which programmes run, their budgets, subsidies and capacities."""
+
+    name: str = MISSING
+    workshops: WorkshopsConfig = field(default_factory=WorkshopsConfig)
+    labour_cooperation: LabourCooperationConfig = field(default_factory=LabourCooperationConfig)
+    welfare_posts: WelfarePostsConfig = field(default_factory=WelfarePostsConfig)
+    quoted: dict[str, Quoted] = field(default_factory=dict)
+    assumed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class BehaviourConfig:
+    """The uncertainties: behavioural parameters no report quotes; fitted in calibration."""
+
+    name: str = MISSING
+    search_rate: float = param(0.08, "share of non-employed labourers weighing options per month", ge=0, le=1)
+    busy_search_factor: float = param(0.4, "search-rate factor in farm-busy months", ge=0, le=1)
+    income_weight: float = param(1.2, "utility per 1000 yuan/month of net gain", ge=0, le=20)
+    constant_workshop_factory: float = param(-1.0, "utility", ge=-20, le=20)
+    constant_workshop_home: float = param(-0.8, "utility", ge=-20, le=20)
+    constant_workshop_coop: float = param(-1.0, "utility", ge=-20, le=20)
+    constant_migrate_intra: float = param(-2.5, "utility", ge=-20, le=20)
+    constant_migrate_cross: float = param(-3.0, "utility", ge=-20, le=20)
+    upfront_months: float = param(6.0, "months over which one-off costs and subsidies weigh", ge=1, le=120)
+    organised_bonus: float = param(0.8, "utility of an arranged job, contract and travel", ge=-20, le=20)
+    age_penalty_away: float = param(0.6, "utility per 10 years over 35, for work away", ge=0, le=20)
+    chronic_penalty_away: float = param(1.0, "utility, chronically ill, for work away", ge=0, le=20)
+    care_penalty: float = param(2.0, "utility for a bound carer, times (1 - care compatibility)", ge=0, le=20)
+    skill_wage_premium: float = param(0.08, "relative wage per skill level", ge=0, le=2)
+    chronic_productivity: float = param(0.85, "productivity factor", ge=0, le=1)
+    disabled_productivity: float = param(0.65, "productivity factor", ge=0, le=1)
+    older_productivity: float = param(0.85, "productivity factor from age 55", ge=0, le=1)
+    fair_attend_rate: float = param(0.004, "probability an eligible labourer attends a given fair", ge=0, le=1)
+    intent_intercept: float = param(-3.0, "logit of signing an intent at a fair, before gain", ge=-20, le=20)
+    depart_rate: float = param(0.7, "probability an intent signer departs, if free to", ge=0, le=1)
+    quit_early_intra: float = param(0.10, "monthly quit hazard at tenure 0, within province", ge=0, le=1)
+    quit_early_cross: float = param(0.15, "monthly quit hazard at tenure 0, across provinces", ge=0, le=1)
+    quit_decay_months: float = param(4.0, "months for the early quit hazard to fall by e", ge=0.1)
+    quit_floor: float = param(0.015, "monthly quit hazard after the early period", ge=0, le=1)
+    organised_quit_factor: float = param(0.7, "quit-hazard factor with follow-up services", ge=0, le=5)
+    workshop_quit: float = param(0.02, "monthly quit hazard in workshops", ge=0, le=1)
+    quoted: dict[str, Quoted] = field(default_factory=dict)
+    assumed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class OutputConfig:
+    plot: bool = True
+    table_format: str = param("parquet", "file format", choices=["parquet", "csv"])
+
+
+@dataclass
+class RunConfig:
+    """One run: a county, a policy mix, behaviour, a seed and a horizon."""
+
+    seed: int = param(0, "integer seed", ge=0, le=2**32 - 1)
+    months: int = param(60, "months", ge=1, le=600)
+    start_year: int = param(2016, "calendar year", ge=2000, le=2100)
+    scale: float = param(1.0, "share of the county's households simulated (capacities scale too)", ge=0.001, le=1)
+    poverty_line: dict[int, float] = field(default_factory=lambda: {2014: 2800.0, 2020: 4000.0})
+    region: RegionConfig = MISSING
+    policy: PolicyConfig = MISSING
+    behaviour: BehaviourConfig = MISSING
+    output: OutputConfig = field(default_factory=OutputConfig)

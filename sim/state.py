@@ -1,0 +1,52 @@
+"""Codes of the columnar state: roles, health and labour states.
+
+Person and household attributes are plain numpy arrays (see `sim.population.Population`); these enums
+name their integer codes. Every labourer is in exactly one labour state each month; everyone else is
+in `Labour.NONE`.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Role(IntEnum):
+    CHILD = 0  # under 6: needs care
+    STUDENT = 1  # 6-15, in school
+    LABOURER = 2  # 16-64, not in school
+    ELDER = 3  # 65 and over
+    DECEASED = 4
+
+
+class Health(IntEnum):
+    HEALTHY = 0
+    CHRONIC = 1
+    DISABLED = 2
+
+
+class Labour(IntEnum):
+    NONE = 0  # not a labourer
+    FARM = 1  # farming only, or no work: the state everyone returns to
+    WORKSHOP_FACTORY = 2
+    WORKSHOP_HOME = 3
+    WORKSHOP_COOP = 4
+    MIGRANT_SELF = 5  # migration arranged by the person
+    MIGRANT_ORGANISED = 6  # placed through labour cooperation
+    WELFARE_POST = 7
+
+
+WORKSHOP_STATES = (Labour.WORKSHOP_FACTORY, Labour.WORKSHOP_HOME, Labour.WORKSHOP_COOP)
+MIGRANT_STATES = (Labour.MIGRANT_SELF, Labour.MIGRANT_ORGANISED)
+LABOUR_STATES = tuple(s for s in Labour if s is not Labour.NONE)
+# Labels for outputs: the channel each labour state belongs to.
+CHANNEL = {
+    Labour.FARM: "farm",
+    Labour.WORKSHOP_FACTORY: "workshop_factory",
+    Labour.WORKSHOP_HOME: "workshop_home",
+    Labour.WORKSHOP_COOP: "workshop_coop",
+    Labour.MIGRANT_SELF: "migrant_self",
+    Labour.MIGRANT_ORGANISED: "labour_cooperation",
+    Labour.WELFARE_POST: "welfare_post",
+}
+AGE_BANDS = ((16, 30, "16-29"), (30, 45, "30-44"), (45, 55, "45-54"), (55, 65, "55-64"))
+SKILL_NAMES = ("primary_or_less", "junior_high", "senior_high_or_vocational", "certified_trade")

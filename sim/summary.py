@@ -1,0 +1,80 @@
+"""The run summary: exits by channel, spending, cost per exit, and who is left behind."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.state import AGE_BANDS, CHANNEL, SKILL_NAMES, Health, Labour, Role
+
+if TYPE_CHECKING:
+    from sim.model import PovertyModel
+
+
+def summarise(model: PovertyModel, table: pd.DataFrame) -> dict:
+    h = model.households
+    start, end = h.initially_poor, h.poor
+    net_exit = start & ~end
+    credited = h.exit_channel[net_exit]
+    net_by_channel = {name: int((credited == state).sum()) for state, name in CHANNEL.items()}
+    spend_cols = [c for c in table.columns if c.startswith("spend_") and c != "spend_total"]
+    spending = {c.removeprefix("spend_"): float(table[c].sum()) for c in spend_cols}
+    total = float(table["spend_total"].sum())
+    n_net = int(net_exit.sum())
+    first, last = table.iloc[0], table.iloc[-1]
+    return {
+        "months": int(model.t),
+        "households": int(h.n),
+        "people": int(h.size.sum()),
+        "poor_households_start": int(start.sum()),
+        "poor_households_end": int(end.sum()),
+        "poor_people_start": int(first["poor_people"]),
+        "poor_people_end": int(last["poor_people"]),
+        "net_exits_households": n_net,
+        "net_exits_people": int(h.size[net_exit].sum()),
+        "net_exits_by_channel": net_by_channel,
+        "gross_exits_by_channel": dict(model.cumulative_exits),
+        "spending_total_yuan": total,
+        "spending_by_item_yuan": spending,
+        "cost_per_net_exit_yuan": total / n_net if n_net else None,
+        "employment_end": {name: int(last[f"n_{name}"]) for name in CHANNEL.values()},
+    }
+
+
+def left_behind(model: PovertyModel) -> pd.DataFrame:
+    """Labourers at the end of the run by group: how many, what share is without work beyond the
+    farm, what share lives in a poor household, and both (the left behind)."""
+    p, h = model.people, model.households
+    lab = np.flatnonzero(p.role == Role.LABOURER)
+    poor = h.poor[p.hh[lab]]
+    idle = p.state[lab] == Labour.FARM
+    groups = {
+        "caring_duty": np.where(p.bound_carer[lab], "bound carer", "no binding duty"),
+        "age_band": _age_band(p.age[lab]),
+        "health": np.array([Health(x).name.lower() for x in range(3)])[p.health[lab]],
+        "skill": np.array(SKILL_NAMES)[p.skill[lab]],
+    }
+    rows = []
+    for dimension, labels in groups.items():
+        for label in sorted(set(labels)):
+            sel = labels == label
+            rows.append(
+                {
+                    "dimension": dimension,
+                    "group": label,
+                    "labourers": int(sel.sum()),
+                    "share_farm_only": float(idle[sel].mean()),
+                    "share_in_poor_household": float(poor[sel].mean()),
+                    "share_left_behind": float((idle & poor)[sel].mean()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _age_band(age: np.ndarray) -> np.ndarray:
+    out = np.empty(age.size, dtype=object)
+    for lo, hi, label in AGE_BANDS:
+        out[(age >= lo) & (age < hi)] = label
+    return out.astype(str)
