@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Sets up .venv if needed, then runs the test suite on 2 cores. Extra arguments go to pytest,
+# e.g. scripts/test.sh -m "not slow" or scripts/test.sh tests/test_mechanisms.py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+exec .venv/bin/python -m pytest -n 2 "$@"
