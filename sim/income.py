@@ -46,7 +46,7 @@ def home_labour_by_state(policy) -> np.ndarray:
 def farm_income(p: People, h: Households, region: RegionConfig, labour_w: np.ndarray, month_weight: float):
     """This month's farm income per household; falls as labour leaves the farm."""
     units = np.bincount(p.hh, weights=labour_w[p.state], minlength=h.n) + h.elder_units
-    achieved = region.farm_floor + (1 - region.farm_floor) * np.minimum(1.0, units / region.farm_labour_need)
+    achieved = region.farm_floor + (1 - region.farm_floor) * np.minimum(1.0, units / h.farm_need)
     return h.farm_potential * achieved * month_weight, units
 
 

@@ -41,6 +41,7 @@ class PovertyModel(mesa.Model):
         self.year, self.calendar_month, self.is_busy_month = cfg.start_year, 0, False
         self.line = income.poverty_line(cfg.poverty_line, self.year)
 
+        self.households.farm_need = cfg.region.farm_labour_need * self.households.slots
         care.update_household_counts(self.people, self.households, cfg.region.elder_farm_labour)
         self.people.update_productivity(cfg.behaviour)
         care.update_care(self.people, self.households, self.streams.per_person("care"))
@@ -170,7 +171,8 @@ class PovertyModel(mesa.Model):
         h, r = self.households, self.cfg.region
         hh = self.people.hh[idx]
         units = h.units[hh]
-        drop = np.minimum(1, units / r.farm_labour_need) - np.minimum(1, (units - 1 + home_labour) / r.farm_labour_need)
+        need = h.farm_need[hh]
+        drop = np.minimum(1, units / need) - np.minimum(1, (units - 1 + home_labour) / need)
         return h.farm_potential[hh] / 12 * (1 - r.farm_floor) * np.maximum(drop, 0)
 
     def _record(self, exits: np.ndarray, returns: int) -> None:

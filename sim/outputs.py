@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import time
+import traceback
 from dataclasses import asdict
 from pathlib import Path
 
@@ -19,6 +20,12 @@ from sim.schema import RunConfig
 from sim.summary import left_behind, summarise
 
 COMPLETE_MARKER = "run.json"
+ERROR_FILE = "error.json"
+
+
+def config_yaml(cfg: RunConfig) -> str:
+    """The resolved config as saved beside the results; rerunning from it reproduces the run."""
+    return OmegaConf.to_yaml(OmegaConf.structured(asdict(cfg)))
 
 
 def run_table(model: PovertyModel, overrides: list[str]) -> pd.DataFrame:
@@ -46,6 +53,7 @@ def write_run(model: PovertyModel, out_dir: Path, overrides: list[str], seconds:
     """Write table, summary, left-behind table, resolved config and overview plot of a finished run."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / COMPLETE_MARKER).unlink(missing_ok=True)
+    (out_dir / ERROR_FILE).unlink(missing_ok=True)
     cfg: RunConfig = model.cfg
     table = run_table(model, overrides)
     if cfg.output.table_format == "parquet":
@@ -56,7 +64,7 @@ def write_run(model: PovertyModel, out_dir: Path, overrides: list[str], seconds:
     summary.update(region=cfg.region.name, policy=cfg.policy.name, seed=cfg.seed, overrides=overrides)
     _write_text(out_dir / "summary.json", json.dumps(summary, indent=2))
     _atomic(out_dir / "left_behind.csv", lambda tmp: left_behind(model).to_csv(tmp, index=False))
-    _write_text(out_dir / "config.yaml", OmegaConf.to_yaml(OmegaConf.structured(asdict(cfg))))
+    _write_text(out_dir / "config.yaml", config_yaml(cfg))
     if cfg.output.plot:
         title = f"{cfg.region.name.capitalize()} county, policy mix '{cfg.policy.name}', seed {cfg.seed}"
         _atomic(out_dir / "overview.png", lambda tmp: overview(table, tmp, title, cfg.start_year))
@@ -79,3 +87,27 @@ def is_complete(out_dir: Path) -> bool:
         return json.loads(marker.read_text()).get("status") == "complete"
     except (json.JSONDecodeError, OSError):
         return False
+
+
+def existing_summary(out_dir: Path, cfg: RunConfig) -> dict | None:
+    """The summary of complete results in `out_dir` for this very config, or None (must run)."""
+    if not is_complete(out_dir):
+        return None
+    saved = out_dir / "config.yaml"
+    if not saved.is_file() or saved.read_text() != config_yaml(cfg):
+        return None
+    return json.loads((out_dir / "summary.json").read_text())
+
+
+def write_error(out_dir: Path, overrides: list[str], exc: BaseException) -> None:
+    """Record a failed job: what was asked, what went wrong, where."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / COMPLETE_MARKER).unlink(missing_ok=True)
+    record = {
+        "status": "failed",
+        "overrides": overrides,
+        "error": f"{type(exc).__name__}: {exc}",
+        "traceback": "".join(traceback.format_exception(exc)),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    _write_text(out_dir / ERROR_FILE, json.dumps(record, indent=2))

@@ -72,6 +72,7 @@ class Households:
         self.first = np.concatenate(([0], np.cumsum(counts)[:-1]))
         self.slots = counts
         self.size = counts.copy()  # living members
+        self.farm_need = np.zeros(n)  # labour units to farm the land fully (set from the region)
         self.elders = np.zeros(n, np.int32)
         self.elder_units = np.zeros(n)  # farm labour units of capable elders
         self.care_need = np.zeros(n, bool)

@@ -30,7 +30,7 @@ class Population:
     frail: np.ndarray  # bool, elders needing care
     # households
     village: np.ndarray  # int32
-    farm_potential: np.ndarray  # float64 yuan/year at full farm labour
+    farm_potential: np.ndarray  # float64 yuan/year at full farm labour (land scales with size)
     n_villages: int
 
     @property
@@ -126,7 +126,7 @@ def build_population(region: RegionConfig, seed: int, scale: float = 1.0) -> Pop
 
     frail = is_eld & ((health == Health.DISABLED) | (rng.random(n) < region.frail_elder_share))
     female = rng.random(n) < region.female_share
-    farm = rng.lognormal(np.log(region.farm_income_median), region.farm_income_sigma, n_hh)
+    farm = size * rng.lognormal(np.log(region.farm_income_per_person), region.farm_income_sigma, n_hh)
     return Population(
         hh=hh,
         age=age,

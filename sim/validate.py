@@ -4,7 +4,9 @@ is allowed. All problems are reported at once, so a user fixes a config in one p
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
+import typing
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
@@ -118,3 +120,36 @@ def _cross_field_problems(run: RunConfig) -> list[str]:
     if not run.poverty_line or any(v <= 0 for v in run.poverty_line.values()):
         out.append(f"poverty_line = {dict(run.poverty_line)}: needs at least one year with a positive line")
     return out
+
+
+def unknown_override_keys(overrides: list[str]) -> list[str]:
+    """Problems with command-line overrides that set a key the schema does not have, with the
+    closest known keys. Group choices (`policy=none`), `+`/`~` overrides and `hydra.*` are left to
+    Hydra, which names the available options itself."""
+    problems = []
+    for item in overrides:
+        key, sep, _ = item.partition("=")
+        if not sep or key[:1] in "+~" or key.startswith("hydra.") or "." not in key or "@" in key:
+            continue
+        parent_type, parts = RunConfig, key.split(".")
+        for depth, part in enumerate(parts):
+            fields = (
+                {f.name: f for f in dataclasses.fields(parent_type)} if dataclasses.is_dataclass(parent_type) else None
+            )
+            if fields is None:
+                break  # inside a dict or list: free keys (e.g. region.destinations.<name>)
+            if part not in fields:
+                where = ".".join(parts[:depth]) or "the top level"
+                close = difflib.get_close_matches(part, fields, n=3)
+                hint = f"; did you mean {' or '.join(close)}?" if close else ""
+                problems.append(
+                    f"{key}: unknown key '{part}' under {where}{hint} Known keys: {', '.join(sorted(fields))}"
+                )
+                break
+            parent_type = _field_type(parent_type, part)
+    return problems
+
+
+def _field_type(cls, name: str):
+    hints = typing.get_type_hints(cls)
+    return hints.get(name)

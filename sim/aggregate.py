@@ -1,0 +1,91 @@
+"""Collect a sweep's jobs into tables: one row per job and month, one row per job, left-behind rows,
+and the jobs that failed or never finished. Reads only files the jobs wrote."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from sim.outputs import COMPLETE_MARKER, ERROR_FILE, is_complete
+
+IDENTITY = ("region", "policy", "seed")
+
+
+@dataclass
+class Sweep:
+    monthly: pd.DataFrame  # one row per job and month
+    jobs: pd.DataFrame  # one row per complete job: identity, swept values, outcomes
+    left_behind: pd.DataFrame  # one row per job and group
+    failed: pd.DataFrame  # job, overrides, error
+    swept: list[str]  # override keys whose values differ between jobs, besides region, policy and seed
+
+
+def job_dirs(sweep_dir: Path) -> list[Path]:
+    """Every directory under `sweep_dir` that Hydra ran a job in (it holds .hydra/overrides.yaml)."""
+    return sorted(p.parent.parent for p in sweep_dir.rglob(".hydra/overrides.yaml"))
+
+
+def parse_overrides(overrides: list[str]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for item in overrides:
+        key, _, value = item.lstrip("+~").partition("=")
+        out[key] = yaml.safe_load(value) if value else None
+    return out
+
+
+def collect(sweep_dir: Path) -> Sweep:
+    sweep_dir = Path(sweep_dir)
+    tables, rows, left, failed = [], [], [], []
+    param_keys: set[str] = set()
+    for job in job_dirs(sweep_dir):
+        name = str(job.relative_to(sweep_dir))
+        overrides = yaml.safe_load((job / ".hydra" / "overrides.yaml").read_text()) or []
+        params = parse_overrides(overrides)
+        param_keys.update(params)
+        if is_complete(job):
+            table = _read_table(job)
+            table.insert(0, "job", name)
+            tables.append(table)
+            summary = json.loads((job / "summary.json").read_text())
+            rows.append({"job": name, **flatten_summary(summary), **params})
+            lb = pd.read_csv(job / "left_behind.csv")
+            lb.insert(0, "job", name)
+            left.append(lb)
+        elif (job / ERROR_FILE).is_file():
+            err = json.loads((job / ERROR_FILE).read_text())
+            failed.append({"job": name, "overrides": " ".join(overrides), "error": err.get("error", "?")})
+        else:
+            reason = f"no {COMPLETE_MARKER} or {ERROR_FILE}: interrupted or still running"
+            failed.append({"job": name, "overrides": " ".join(overrides), "error": reason})
+    jobs = pd.DataFrame(rows)
+    swept = sorted(k for k in param_keys - {"experiment", *IDENTITY} if k in jobs and jobs[k].nunique() > 1)
+    monthly = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    if not monthly.empty:
+        monthly = monthly.merge(jobs[["job", *swept]], on="job", how="left")
+    left_behind = pd.concat(left, ignore_index=True) if left else pd.DataFrame()
+    if not left_behind.empty:
+        left_behind = left_behind.merge(jobs[["job", *IDENTITY, *swept]], on="job", how="left")
+    return Sweep(monthly, jobs, left_behind, pd.DataFrame(failed, columns=["job", "overrides", "error"]), swept)
+
+
+def _read_table(job: Path) -> pd.DataFrame:
+    parquet = job / "monthly.parquet"
+    return pd.read_parquet(parquet) if parquet.is_file() else pd.read_csv(job / "monthly.csv")
+
+
+def flatten_summary(summary: dict) -> dict:
+    """A run summary as flat columns: nested dicts become `<key>_<subkey>`."""
+    flat: dict[str, object] = {}
+    for key, value in summary.items():
+        if key == "overrides":
+            continue
+        if isinstance(value, dict):
+            for sub, v in value.items():
+                flat[f"{key}_{sub}"] = v
+        else:
+            flat[key] = value
+    return flat

@@ -1,0 +1,158 @@
+"""Compare the jobs of a sweep: `python -m sim.compare <sweep dir> [--out DIR]`.
+
+Collects every job's results into one tidy table (one row per job and month, with the overrides and
+seed as columns), a per-job summary table, comparison plots and a Markdown summary of the key figures
+with their uncertainty (paired differences against the `none` mix). Reads only the files the jobs
+wrote, so any past sweep can be compared again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from sim import compare_plots as cp
+from sim.aggregate import Sweep, collect
+from sim.paired import BASELINE, interval, paired_differences, spread
+
+
+def compare(sweep_dir: Path, out_dir: Path | None = None) -> Path:
+    """Write tables, plots and summary.md for the sweep in `sweep_dir`; returns the output folder."""
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.is_dir():
+        raise FileNotFoundError(f"no sweep directory at {sweep_dir}")
+    sweep = collect(sweep_dir)
+    out = Path(out_dir) if out_dir else sweep_dir / "compare"
+    out.mkdir(parents=True, exist_ok=True)
+    sweep.failed.to_csv(out / "failed_jobs.csv", index=False)
+    if sweep.jobs.empty:
+        raise RuntimeError(f"no complete job under {sweep_dir} ({len(sweep.failed)} failed or unfinished)")
+    sweep.monthly.to_parquet(out / "sweep_monthly.parquet", index=False)
+    sweep.jobs.to_parquet(out / "sweep_jobs.parquet", index=False)
+    sweep.jobs.to_csv(out / "sweep_jobs.csv", index=False)
+    sweep.left_behind.to_parquet(out / "sweep_left_behind.parquet", index=False)
+    paired = paired_differences(sweep.jobs, sweep.swept)
+    if not paired.empty:
+        paired.to_csv(out / "paired_vs_none.csv", index=False)
+    plot_all(sweep, paired, out)
+    (out / "summary.md").write_text(markdown(sweep, paired, sweep_dir))
+    return out
+
+
+def start_year(monthly: pd.DataFrame) -> int:
+    return int(monthly.loc[monthly["month"] == 1, "year"].min())
+
+
+def plot_all(sweep: Sweep, paired: pd.DataFrame, out: Path) -> list[Path]:
+    """Every comparison plot that the sweep's dimensions allow, from the tables alone."""
+    year = start_year(sweep.monthly)
+    plots = [
+        cp.headcount(sweep.monthly, out / "headcount_by_mix.png", year),
+        cp.exits_by_channel(sweep.jobs, out / "exits_by_channel.png"),
+        cp.left_behind(sweep.left_behind, out / "left_behind.png"),
+    ]
+    if not paired.empty and paired["cost_per_additional_exit_yuan"].notna().any():
+        plots.append(cp.cost_vs_reduction(paired, out / "cost_vs_reduction.png"))
+    numeric = [k for k in sweep.swept if pd.api.types.is_numeric_dtype(sweep.jobs[k])]
+    others = [k for k in sweep.swept if k != "seed"] + (["policy"] if sweep.jobs["policy"].nunique() > 1 else [])
+    for key in numeric:
+        name = key.replace(".", "_")
+        plots.append(cp.outcome_vs_parameter(sweep.jobs, key, others, out / f"outcome_vs_{name}.png"))
+    return plots
+
+
+def _fmt(x: float, scale: float = 1.0, digits: int = 0) -> str:
+    return "n/a" if pd.isna(x) else f"{x / scale:,.{digits}f}"
+
+
+def in_mix_order(frame: pd.DataFrame) -> pd.DataFrame:
+    rank = {m: i for i, m in enumerate(cp.mixes(frame))}
+    return frame.sort_values("policy", key=lambda s: s.map(rank), kind="stable")
+
+
+def markdown(sweep: Sweep, paired: pd.DataFrame, sweep_dir: Path) -> str:
+    jobs = in_mix_order(sweep.jobs)
+    paired = in_mix_order(paired) if not paired.empty else paired
+    n_seeds = jobs.groupby("policy")["seed"].nunique().min()
+    lines = [
+        f"# Sweep summary: `{sweep_dir}`",
+        "",
+        f"{len(jobs)} complete jobs, {len(sweep.failed)} failed or unfinished; {n_seeds} seeds per mix"
+        + (f"; swept: {', '.join(sweep.swept)}" if sweep.swept else "")
+        + ".",
+        "",
+        "## Outcomes by policy mix",
+        "",
+        "Mean over seeds, with the 10-90% range across seeds in brackets. People in poverty: members of",
+        "households whose trailing 12-month net income per person is below the year's poverty line.",
+        "",
+        "| mix | poor people, start | poor people, end | net household exits | spending (million yuan) |"
+        " cost per net exit (yuan) |",
+        "|---|---|---|---|---|---|",
+    ]
+    group_cols = ["policy", *[k for k in sweep.swept if k != "policy"]]
+    for key, g in jobs.groupby(group_cols, sort=False):
+        label = " ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
+        lo, hi = spread(g["poor_people_end"])
+        lines.append(
+            f"| {label} | {_fmt(g['poor_people_start'].mean())} | {_fmt(g['poor_people_end'].mean())} "
+            f"[{_fmt(lo)}-{_fmt(hi)}] | {_fmt(g['net_exits_households'].mean())} | "
+            f"{_fmt(g['spending_total_yuan'].mean(), 1e6, 1)} | {_fmt(g['cost_per_net_exit_yuan'].mean())} |"
+        )
+    if not paired.empty:
+        lines += [
+            "",
+            f"## Against no programme (`{BASELINE}`), paired by seed",
+            "",
+            "Each mix is compared with the `none` run of the same seed: both share the population and",
+            "every random draw that the mix does not change, so the difference is the mix's effect.",
+            "Mean difference with its 90% confidence interval over seeds (t distribution).",
+            "",
+            "| mix | fewer poor people at the end | additional household exits | additional spending"
+            " (million yuan) | cost per additional exit (yuan) |",
+            "|---|---|---|---|---|",
+        ]
+        for key, g in paired.groupby(group_cols, sort=False):
+            label = " ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
+            cells = []
+            for col, scale, digits in (
+                ("reduction_poor_people", 1, 0),
+                ("additional_exits", 1, 0),
+                ("additional_spending_yuan", 1e6, 1),
+                ("cost_per_additional_exit_yuan", 1, 0),
+            ):
+                m, lo, hi = interval(g[col])
+                cells.append(f"{_fmt(m, scale, digits)} ({_fmt(lo, scale, digits)} to {_fmt(hi, scale, digits)})")
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    if not sweep.failed.empty:
+        lines += ["", "## Failed or unfinished jobs", "", "| job | overrides | error |", "|---|---|---|"]
+        for row in sweep.failed.itertuples():
+            error = " ".join(str(row.error).split()).replace("|", "/")
+            lines.append(f"| {row.job} | `{row.overrides}` | {error} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sim.compare", description=__doc__.splitlines()[0])
+    parser.add_argument("sweep_dir", type=Path, help="a Hydra multirun directory (e.g. outputs/sweeps/policy_mix)")
+    parser.add_argument("--out", type=Path, default=None, help="where to write (default: <sweep_dir>/compare)")
+    args = parser.parse_args(argv)
+    try:
+        out = compare(args.sweep_dir, args.out)
+    except (FileNotFoundError, RuntimeError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    failed = pd.read_csv(out / "failed_jobs.csv")
+    if len(failed):
+        print(f"warning: {len(failed)} job(s) failed or unfinished; listed in {out / 'summary.md'}", file=sys.stderr)
+    print(f"comparison written to {out}")
+    for f in sorted(out.iterdir()):
+        print(f"  {f.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
