@@ -14,7 +14,7 @@ from sim.programmes import PROGRAMMES, Programme
 from sim.programmes.migration import Destinations, Migration
 from sim.records import measures
 from sim.schema import RunConfig
-from sim.state import CHANNEL, Labour, Role
+from sim.state import CHANNEL, Health, Labour, Role
 from sim.streams import Streams
 
 
@@ -62,15 +62,16 @@ class PovertyModel(mesa.Model):
     def _place_initial_migrants(self) -> None:
         """Labourers already working away at the start, on their own arrangement."""
         p, r = self.people, self.cfg.region
-        u = self.streams.per_person("initial.migrants")
-        free = np.flatnonzero((p.role == Role.LABOURER) & ~p.bound_carer & (p.health != 2) & (p.age < 55))
+        rng = self.streams.rng("initial.migrants")
+        u_go, u_dest, u_tenure = rng.random((3, p.n))
+        free = np.flatnonzero((p.role == Role.LABOURER) & ~p.bound_carer & (p.health != Health.DISABLED) & (p.age < 55))
         n_lab = int((p.role == Role.LABOURER).sum())
         share = min(1.0, r.initial_migrant_share * n_lab / max(free.size, 1))
-        going = free[u[free] < share]
+        going = free[u_go[free] < share]
         cross = self.destinations.cross
-        pick = np.where(u[going] < share * r.initial_cross_share, np.argmax(cross), np.argmin(cross))
+        pick = np.where(u_dest[going] < r.initial_cross_share, np.argmax(cross), np.argmin(cross))
         p.set_state(going, Labour.MIGRANT_SELF, dest=pick.astype(np.int8))
-        p.tenure[going] = (u[going] / share * 60).astype(np.int16)
+        p.tenure[going] = (u_tenure[going] * 60).astype(np.int16)  # away from 0 to 5 years
 
     def _init_income(self) -> None:
         """Fill the trailing 12 months as if the initial situation had held for a year."""
@@ -160,8 +161,9 @@ class PovertyModel(mesa.Model):
         income.push_income(h, hh_income, self.t)
         self.income_per_capita = income.per_capita(h)
         was_poor = h.poor
-        h.poor = (self.income_per_capita < self.line) & (h.size > 0)
-        exits = np.flatnonzero(was_poor & ~h.poor)
+        alive = h.size > 0
+        h.poor = (self.income_per_capita < self.line) & alive  # a household that died out leaves the count
+        exits = np.flatnonzero(was_poor & ~h.poor & alive)
         h.exit_channel[exits] = income.credit_exits(p, h, exits)
         return exits, int((~was_poor & h.poor).sum())
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def summarise(model: PovertyModel, table: pd.DataFrame) -> dict:
     h = model.households
     start, end = h.initially_poor, h.poor
-    net_exit = start & ~end
+    net_exit = start & ~end & (h.size > 0)  # households that died out did not exit poverty
     credited = h.exit_channel[net_exit]
     net_by_channel = {name: int((credited == state).sum()) for state, name in CHANNEL.items()}
     spend_cols = [c for c in table.columns if c.startswith("spend_") and c != "spend_total"]

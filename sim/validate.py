@@ -129,27 +129,29 @@ def unknown_override_keys(overrides: list[str]) -> list[str]:
     problems = []
     for item in overrides:
         key, sep, _ = item.partition("=")
-        if not sep or key[:1] in "+~" or key.startswith("hydra.") or "." not in key or "@" in key:
+        if not sep or key[:1] in "+~" or key.startswith("hydra") or "/" in key or "@" in key:
             continue
-        parent_type, parts = RunConfig, key.split(".")
-        for depth, part in enumerate(parts):
-            fields = (
-                {f.name: f for f in dataclasses.fields(parent_type)} if dataclasses.is_dataclass(parent_type) else None
-            )
-            if fields is None:
-                break  # inside a dict or list: free keys (e.g. region.destinations.<name>)
-            if part not in fields:
-                where = ".".join(parts[:depth]) or "the top level"
-                close = difflib.get_close_matches(part, fields, n=3)
-                hint = f"; did you mean {' or '.join(close)}?" if close else ""
-                problems.append(
-                    f"{key}: unknown key '{part}' under {where}{hint} Known keys: {', '.join(sorted(fields))}"
-                )
-                break
-            parent_type = _field_type(parent_type, part)
+        problem = _unknown_key(key)
+        if problem:
+            problems.append(problem)
     return problems
 
 
-def _field_type(cls, name: str):
-    hints = typing.get_type_hints(cls)
-    return hints.get(name)
+def _unknown_key(key: str) -> str | None:
+    """Walk `key` down the schema; name the first part that is not a field, with close matches."""
+    parent_type, parts = RunConfig, key.split(".")
+    depth = 0
+    while depth < len(parts) and dataclasses.is_dataclass(parent_type):
+        fields = [f.name for f in dataclasses.fields(parent_type)]
+        part = parts[depth]
+        if part not in fields:
+            where = ".".join(parts[:depth]) or "the top level"
+            close = difflib.get_close_matches(part, fields, n=3)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            return f"{key}: unknown key '{part}' under {where}{hint} Known keys: {', '.join(sorted(fields))}"
+        parent_type = typing.get_type_hints(parent_type)[part]
+        depth += 1
+        if typing.get_origin(parent_type) is dict:
+            parent_type = typing.get_args(parent_type)[1]  # the dict's own key (e.g. a destination) is free
+            depth += 1
+    return None

@@ -133,7 +133,7 @@ def test_farm_income_falls_as_labour_leaves_but_not_below_floor():
     p.state = all_away
     away, _ = income.farm_income(p, h, region, model.labour_weight, weight)
     has_lab = household_sum(model, (p.role == Role.LABOURER).astype(float)) > 0
-    short_of_labour = has_lab & (h.elder_units < region.farm_labour_need)
+    short_of_labour = has_lab & (h.elder_units < h.farm_need)
     assert short_of_labour.any()
     assert (away <= home + 1e-9).all()
     assert (away[short_of_labour] < home[short_of_labour]).all()

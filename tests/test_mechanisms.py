@@ -256,6 +256,26 @@ def test_new_post_holders_met_the_rule_at_placement(scenario):
     assert placed_total > 0
 
 
+def test_january_review_keeps_only_households_still_in_need(scenario):
+    """After each January review, every holder kept on is in a household whose income without the
+    post pay is still below the threshold."""
+    reviews = 0
+    for m in monthly(*scenario):
+        model, p, h = m.model, m.model.people, m.model.households
+        if model.calendar_month != 1 or model.t == 1:
+            continue
+        rule = model.cfg.policy.welfare_posts
+        kept = np.flatnonzero(
+            (p.state == Labour.WELFARE_POST) & (m.state_before == Labour.WELFARE_POST) & (p.tenure > 1)
+        )
+        hh = p.hh[kept]
+        without_post = m.income_pc_before[hh] - 12 * rule.monthly_pay / np.maximum(h.size[hh], 1)
+        assert (without_post < rule.income_threshold * model.line).all(), f"month {m.t}"
+        reviews += 1
+    assert reviews == 2
+    assert table(model)["welfare_posts_reviewed_out"].sum() > 0, "the review should release someone"
+
+
 def test_organised_departures_within_capacity(scenario):
     """Placements per month never exceed the monthly capacity, fair departures never exceed the places
     per fair times the fairs held, and new organised migrants come only from those two routes."""
@@ -383,7 +403,7 @@ def test_disabled_programme_has_no_channel(mix):
     rows = table(model)
     assert {p.name for p in model.programmes} == {"migration", *MIXES[mix]}
     for name, columns in ALL_CHANNELS.items():
-        used = rows[list(columns[:1])].to_numpy().sum()
+        used = rows[[c for c in columns if c.startswith("n_")]].to_numpy().sum()
         if name in MIXES[mix]:
             assert used > 0, f"{name} is on but nobody works in it"
         else:

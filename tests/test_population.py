@@ -102,3 +102,15 @@ def test_bound_carer_is_a_woman_when_the_household_has_one(county):
     with_woman = female_lab[carer_hh] > 0
     assert with_woman.any()
     assert p.female[p.bound_carer][with_woman].all()
+
+
+def test_initial_migrants_time_away_does_not_depend_on_destination(county):
+    """Initial migrants to every destination have been away for anything from months to years: the
+    draw for time away is not the draw that picked the destination."""
+    p, d = county.people, county.destinations
+    away = np.flatnonzero(p.dest >= 0)
+    assert away.size > 1000
+    for k, name in enumerate(d.names):
+        tenure = p.tenure[away[p.dest[away] == k]]
+        assert tenure.size > 100, name
+        assert tenure.min() < 12 and tenure.max() >= 48, f"{name}: tenure from {tenure.min()} to {tenure.max()}"
