@@ -46,7 +46,7 @@ def measures(model: PovertyModel, exits: np.ndarray, returns: int) -> dict[str, 
     pc = model.income_per_capita
     alive = h.size > 0
     row["income_pc_mean"] = float(np.average(pc[alive], weights=h.size[alive]))
-    q10, q50, q90 = np.quantile(pc[alive], [0.1, 0.5, 0.9])
+    q10, q50, q90 = np.quantile(pc[alive], [0.1, 0.5, 0.9], method="inverted_cdf")
     row.update(income_pc_p10=q10, income_pc_p50=q50, income_pc_p90=q90)
     row["household_income_total"] = float(h.income.sum())
 

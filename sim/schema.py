@@ -108,6 +108,7 @@ class WorkshopType:
     home_labour: float = param(0.5, "farm labour units a worker still gives", ge=0, le=1)
     allow_disabled: bool = False
     max_age: int = param(64, "years", ge=16, le=100)
+    min_skill: int = param(0, "lowest schooling level taken (0 primary .. 3 certified trade)", ge=0, le=3)
 
 
 @dataclass
@@ -133,6 +134,7 @@ class LabourCooperationConfig:
     job_search_subsidy: float = param(500.0, "yuan once per organised departure", ge=0)
     follow_up_services: bool = True
     max_age: int = param(55, "years, oldest accepted for organised placement", ge=16, le=100)
+    min_skill: int = param(0, "lowest schooling level employers take (0 primary .. 3 certified trade)", ge=0, le=3)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from sim import income
 from sim.model import PovertyModel
 from sim.programmes.migration import away_value
 from sim.state import CHANNEL, MIGRANT_STATES, WORKSHOP_STATES, Health, Labour, Role
+from sim.summary import summarise
 
 MONTHS = 36
 SCENARIOS = {
@@ -434,3 +435,5 @@ def test_household_that_dies_out_is_not_a_poverty_exit():
     assert not h.poor[died_out].any()
     real_exits = m.poor_before & ~h.poor & ~died_out
     assert exits_reported == int(real_exits.sum())
+    summary = summarise(model, table(model))
+    assert summary["net_exits_households"] == int((h.initially_poor & ~h.poor & ~died_out).sum())

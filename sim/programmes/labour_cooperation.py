@@ -44,6 +44,11 @@ class LabourCooperation(Programme):
         out_of_pocket = (1 - cfg.transport_subsidy_share) * ticket - cfg.job_search_subsidy
         return away_value(self.model, idx, dest, out_of_pocket) + self.model.cfg.behaviour.organised_bonus
 
+    def accepts(self, idx: np.ndarray) -> np.ndarray:
+        """Free to leave, and within the employers' age and schooling limits."""
+        p = self.model.people
+        return can_leave(self.model, idx) & (p.age[idx] <= self.cfg.max_age) & (p.skill[idx] >= self.cfg.min_skill)
+
     def fairs_this_month(self) -> int:
         """Fairs spread evenly over the year: how many fall in the current month."""
         n, month = self.cfg.fairs_per_year, self.model.calendar_month
@@ -59,7 +64,7 @@ class LabourCooperation(Programme):
         if self.month_capacity[0] <= 0:
             return []
         group = np.zeros(searchers.size, np.int64)
-        closed = ~can_leave(self.model, searchers) | (self.model.people.age[searchers] > self.cfg.max_age)
+        closed = ~self.accepts(searchers)
         return [
             Option(self, d, np.where(closed, -np.inf, self.organised_value(searchers, d)), group, self.month_capacity)
             for d in self.placement_dest
@@ -92,7 +97,7 @@ class LabourCooperation(Programme):
         value = self.organised_value(attendees, self.fair_dest)
         signed = u_intent < logistic(b.intent_intercept + value)
         signs = attendees[signed]
-        leaving = signed & (u_depart < b.depart_rate) & can_leave(m, attendees)
+        leaving = signed & (u_depart < b.depart_rate) & self.accepts(attendees)
         leaves = attendees[leaving][np.argsort(u_depart[leaving])][: self.places_per_fair]
         self._depart(leaves, self.fair_dest)
         self.counts["fair_attendees"] += attendees.size

@@ -13,9 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.programmes.base import Programme
-from sim.state import MIGRANT_STATES, WORKSHOP_STATES, Health, Labour
-
-STABLE_WORK = np.array(WORKSHOP_STATES + MIGRANT_STATES)
+from sim.state import Health, Labour
 
 
 class WelfarePosts(Programme):
@@ -35,13 +33,12 @@ class WelfarePosts(Programme):
         """Persons who meet the reports' rule this month and whose household holds no post."""
         m = self.model
         p, h = m.people, m.households
-        stable = np.zeros(len(Labour), bool)
-        stable[STABLE_WORK] = True
-        has_stable = np.bincount(p.hh, weights=stable[p.state], minlength=h.n) > 0
-        has_post = np.bincount(p.hh[p.state == Labour.WELFARE_POST], minlength=h.n) > 0
-        unstable = ~has_stable & ~has_post & (m.income_per_capita < self.cfg.income_threshold * m.line)
         stuck = p.bound_carer | (p.health != Health.HEALTHY) | (p.age >= self.cfg.cannot_leave_age)
-        return np.flatnonzero((p.state == Labour.FARM) & stuck & unstable[p.hh])
+        cand = np.flatnonzero((p.state == Labour.FARM) & stuck)
+        excluded = np.zeros(h.n, bool)  # households with stable work or a post already
+        excluded[p.hh[(p.workshop >= 0) | (p.dest >= 0) | (p.state == Labour.WELFARE_POST)]] = True
+        hh = p.hh[cand]
+        return cand[~excluded[hh] & (m.income_per_capita[hh] < self.cfg.income_threshold * m.line)]
 
     def assign(self) -> None:
         m = self.model

@@ -91,7 +91,11 @@ class Workshops(Programme):
             gain = pay - m.farm_loss(searchers, wt.home_labour)
             value = b.income_weight * gain / 1000 + constants[t]
             value -= b.care_penalty * (1 - wt.care_compatibility) * p.bound_carer[searchers]
-            closed = (self.vacancies[t][village] <= 0) | (p.age[searchers] > wt.max_age)
+            closed = (
+                (self.vacancies[t][village] <= 0)
+                | (p.age[searchers] > wt.max_age)
+                | (p.skill[searchers] < wt.min_skill)
+            )
             if not wt.allow_disabled:
                 closed |= p.health[searchers] == Health.DISABLED
             opts.append(Option(self, t, np.where(closed, -np.inf, value), village, self.vacancies[t]))
