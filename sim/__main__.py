@@ -23,7 +23,7 @@ from omegaconf import DictConfig
 from sim.config import register_schema
 from sim.model import PovertyModel
 from sim.outputs import existing_summary, write_error, write_run
-from sim.validate import to_run_config, unknown_override_keys
+from sim.validate import override_problems, to_run_config
 
 register_schema()
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def main(cfg: DictConfig) -> dict | None:
 
 
 def cli() -> None:
-    problems = unknown_override_keys(sys.argv[1:])
+    problems = override_problems(sys.argv[1:])
     if problems:
         print("error: invalid configuration:\n  " + "\n  ".join(problems), file=sys.stderr)
         sys.exit(2)

@@ -149,15 +149,17 @@ class PovertyModel(mesa.Model):
                 option.programme.admit(option, takers)
 
     def _work(self) -> None:
-        self.people.earnings[:] = 0.0
+        """Pay and farm income for the month, from the states held while working (before quits)."""
+        p, h = self.people, self.households
+        p.earnings[:] = 0.0
         for prog in self.programmes:
             prog.pay()
+        month_weight = self.season[self.calendar_month]
+        self.farm, h.units = income.farm_income(p, h, self.cfg.region, self.labour_weight, month_weight)
 
     def _income_and_poverty(self) -> tuple[np.ndarray, int]:
         p, h = self.people, self.households
-        farm, h.units = income.farm_income(p, h, self.cfg.region, self.labour_weight, self.season[self.calendar_month])
-        hh_income = income.household_income(p, h, farm, income.transfers(h, self.cfg.region))
-        self.farm_total = float(farm.sum())
+        hh_income = income.household_income(p, h, self.farm, income.transfers(h, self.cfg.region))
         income.push_income(h, hh_income, self.t)
         self.income_per_capita = income.per_capita(h)
         was_poor = h.poor

@@ -111,10 +111,10 @@ def build_population(region: RegionConfig, seed: int, scale: float = 1.0) -> Pop
     age[:] = np.where(is_lab, lab_age, np.where(is_child, child_age, elder_age))
     role[is_child & (age >= 6)] = Role.STUDENT
 
-    skill = np.zeros(n, np.int8)
+    # Schooling by age band; children will leave school with the youngest band's, elders had the oldest's.
     cum = np.cumsum(np.asarray(region.skill_shares_by_age_band), axis=1)
-    u = rng.random(n)
-    skill[is_lab] = (u[is_lab, None] > cum[band[is_lab]]).sum(axis=1).clip(0, 3)
+    skill_band = np.where(is_lab, band, np.where(is_eld, cum.shape[0] - 1, 0))
+    skill = (rng.random(n)[:, None] > cum[skill_band]).sum(axis=1).clip(0, 3).astype(np.int8)
 
     health = np.full(n, Health.HEALTHY, np.int8)
     u = rng.random(n)

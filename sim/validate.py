@@ -9,6 +9,7 @@ import math
 import typing
 from typing import Any
 
+import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
@@ -122,36 +123,61 @@ def _cross_field_problems(run: RunConfig) -> list[str]:
     return out
 
 
-def unknown_override_keys(overrides: list[str]) -> list[str]:
-    """Problems with command-line overrides that set a key the schema does not have, with the
-    closest known keys. Group choices (`policy=none`), `+`/`~` overrides and `hydra.*` are left to
-    Hydra, which names the available options itself."""
+def override_problems(overrides: list[str]) -> list[str]:
+    """Problems with command-line overrides: keys the schema does not have (with the closest known
+    keys) and values of the wrong type. Group choices (`policy=none`), `+`/`~` overrides and
+    `hydra.*` are left to Hydra, which names the available options itself; sweeps (`a,b`,
+    `range(..)`) are checked job by job."""
     problems = []
     for item in overrides:
-        key, sep, _ = item.partition("=")
+        key, sep, value = item.partition("=")
         if not sep or key[:1] in "+~" or key.startswith("hydra") or "/" in key or "@" in key:
             continue
-        problem = _unknown_key(key)
+        problem = _override_problem(key, value)
         if problem:
             problems.append(problem)
     return problems
 
 
-def _unknown_key(key: str) -> str | None:
-    """Walk `key` down the schema; name the first part that is not a field, with close matches."""
+def _override_problem(key: str, value: str) -> str | None:
+    """Walk `key` down the schema; name the first part that is not a field, with close matches,
+    or a value that cannot be the leaf field's type."""
     parent_type, parts = RunConfig, key.split(".")
-    depth = 0
+    depth, field = 0, None
     while depth < len(parts) and dataclasses.is_dataclass(parent_type):
-        fields = [f.name for f in dataclasses.fields(parent_type)]
+        fields = {f.name: f for f in dataclasses.fields(parent_type)}
         part = parts[depth]
         if part not in fields:
             where = ".".join(parts[:depth]) or "the top level"
             close = difflib.get_close_matches(part, fields, n=3)
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             return f"{key}: unknown key '{part}' under {where}{hint} Known keys: {', '.join(sorted(fields))}"
+        field = fields[part]
         parent_type = typing.get_type_hints(parent_type)[part]
         depth += 1
         if typing.get_origin(parent_type) is dict:
             parent_type = typing.get_args(parent_type)[1]  # the dict's own key (e.g. a destination) is free
             depth += 1
+    if depth == len(parts) and parent_type in (int, float, bool) and not _is_sweep(value):
+        return _type_problem(key, value, parent_type, field.metadata.get("unit", "") if field else "")
     return None
+
+
+def _is_sweep(value: str) -> bool:
+    return "," in value or "(" in value or value.startswith("${")
+
+
+def _type_problem(key: str, value: str, kind: type, unit: str) -> str | None:
+    try:
+        parsed = yaml.safe_load(value) if value else None
+    except yaml.YAMLError:
+        parsed = value
+    ok = {
+        bool: isinstance(parsed, bool),
+        int: isinstance(parsed, int) and not isinstance(parsed, bool),
+        float: isinstance(parsed, (int, float)) and not isinstance(parsed, bool),
+    }[kind]
+    if ok or (kind is float and str(parsed).lower() in ("nan", "inf", "-inf", ".nan", ".inf")):
+        return None
+    names = {bool: "true or false", int: "a whole number", float: "a number"}
+    return f"{key} = {value!r}: must be {names[kind]}" + (f" ({unit})" if unit else "")

@@ -8,7 +8,7 @@ from hydra.errors import ConfigCompositionException
 from omegaconf import OmegaConf
 
 from sim.config import compose_config, load
-from sim.validate import ConfigError, to_run_config, unknown_override_keys
+from sim.validate import ConfigError, override_problems, to_run_config
 
 # (override, substrings its single problem line must contain)
 BAD_VALUES = [
@@ -143,7 +143,7 @@ TYPOS = [
 @pytest.mark.parametrize(("override", "hint"), TYPOS, ids=[t[0] for t in TYPOS])
 def test_key_typo_suggests_the_right_key(override, hint):
     """A misspelt key is reported with the closest known key."""
-    problems = unknown_override_keys([override])
+    problems = override_problems([override])
     assert len(problems) == 1
     key = override.split("=")[0]
     assert problems[0].startswith(key)
@@ -152,7 +152,7 @@ def test_key_typo_suggests_the_right_key(override, hint):
 
 def test_typo_in_top_level_key_suggests_the_right_key():
     """A misspelt top-level key (no dot, e.g. `month=12`) is reported with the closest known key."""
-    problems = unknown_override_keys(["month=12", "sede=3"])
+    problems = override_problems(["month=12", "sede=3"])
     assert len(problems) == 2, problems
     assert "did you mean months" in problems[0]
     assert "did you mean seed" in problems[1]
@@ -160,14 +160,14 @@ def test_typo_in_top_level_key_suggests_the_right_key():
 
 def test_typo_under_a_named_destination_suggests_the_right_key():
     """A misspelt field of a destination (a dataclass inside the destinations dict) is reported."""
-    problems = unknown_override_keys(["region.destinations.guangdong.wages=3000"])
+    problems = override_problems(["region.destinations.guangdong.wages=3000"])
     assert len(problems) == 1, problems
     assert "did you mean wage" in problems[0]
 
 
 def test_unknown_key_without_close_match_lists_known_keys():
     """A key with no close match is still reported, with the keys that exist at that level."""
-    (problem,) = unknown_override_keys(["policy.workshops.zzz=1"])
+    (problem,) = override_problems(["policy.workshops.zzz=1"])
     assert "unknown key 'zzz'" in problem and "did you mean" not in problem
     assert "award_per_worker" in problem
 
@@ -184,7 +184,7 @@ def test_known_keys_and_hydra_syntax_are_not_flagged():
         "~output.plot",
         "hydra.run.dir=somewhere",
     ]
-    assert unknown_override_keys(overrides) == []
+    assert override_problems(overrides) == []
 
 
 def test_key_typo_is_also_refused_when_composing():

@@ -114,3 +114,12 @@ def test_initial_migrants_time_away_does_not_depend_on_destination(county):
         tenure = p.tenure[away[p.dest[away] == k]]
         assert tenure.size > 100, name
         assert tenure.min() < 12 and tenure.max() >= 48, f"{name}: tenure from {tenure.min()} to {tenure.max()}"
+
+
+def test_school_leavers_carry_varied_schooling(county):
+    """Children carry the youngest band's schooling into working age, not all the lowest level."""
+    p = county.people
+    students = p.role == Role.STUDENT
+    shares = np.bincount(p.skill[students], minlength=4) / students.sum()
+    expected = np.asarray(county.cfg.region.skill_shares_by_age_band[0])
+    np.testing.assert_allclose(shares, expected, atol=0.03)
