@@ -43,12 +43,12 @@ def update_household_counts(p: People, h: Households, elder_farm_labour: float) 
     h.elder_units = elder_farm_labour * np.bincount(p.hh[capable], minlength=h.n)
 
 
-def age_one_year(p: People, region, u_death: np.ndarray, u_frail: np.ndarray) -> np.ndarray:
-    """Birthdays, school leaving, retirement, frailty and deaths. Returns persons leaving work."""
+def age_one_year(p: People, region, u_death: np.ndarray, u_frail: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Birthdays, school leaving, retirement, frailty and deaths. Returns (school leavers, retiring)."""
     alive = p.role != Role.DECEASED
     p.age[alive] += 1
     p.role[(p.role == Role.CHILD) & (p.age >= 6)] = Role.STUDENT
-    leavers = (p.role == Role.STUDENT) & (p.age >= 16)
+    leavers = np.flatnonzero((p.role == Role.STUDENT) & (p.age >= 16))
     p.role[leavers] = Role.LABOURER
     p.state[leavers] = Labour.FARM
     p.tenure[leavers] = 0
@@ -58,4 +58,4 @@ def age_one_year(p: People, region, u_death: np.ndarray, u_frail: np.ndarray) ->
     dies = elder & (u_death < np.where(p.frail, region.frail_elder_death_rate, region.elder_death_rate))
     p.role[dies] = Role.DECEASED
     p.frail[elder & ~dies & ~p.frail & (u_frail < region.elder_frailty_onset)] = True
-    return retiring
+    return leavers, retiring

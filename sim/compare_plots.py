@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim.plots import CHANNEL_COLOURS, CHANNEL_LABELS
-from sim.state import CHANNEL
+from sim.state import EXIT_CHANNEL
 
 MIX_ORDER = ["none", "workshops", "labour_cooperation", "welfare_posts", "full_mix"]
 MIX_COLOURS = {
@@ -64,11 +64,15 @@ def headcount(monthly: pd.DataFrame, path: Path, start_year: int) -> Path:
 def exits_by_channel(jobs: pd.DataFrame, path: Path) -> Path:
     """Net household exits per mix, stacked by the channel credited (mean over seeds)."""
     order = mixes(jobs)
-    means = jobs.groupby("policy")[[f"net_exits_by_channel_{c}" for c in CHANNEL.values()]].mean().loc[order]
+    columns = [f"net_exits_by_channel_{c}" for c in EXIT_CHANNEL.values() if f"net_exits_by_channel_{c}" in jobs]
+    means = jobs.groupby("policy")[columns].mean().loc[order]
     fig, ax = plt.subplots(figsize=(10, 6), constrained_layout=True)
     bottom = np.zeros(len(order))
-    for channel in CHANNEL.values():
-        values = means[f"net_exits_by_channel_{channel}"].to_numpy() / 1000
+    for channel in EXIT_CHANNEL.values():
+        column = f"net_exits_by_channel_{channel}"
+        if column not in means or not means[column].any():
+            continue
+        values = means[column].to_numpy() / 1000
         label = "No work beyond farm (farm and transfers)" if channel == "farm" else CHANNEL_LABELS[channel]
         ax.bar(order, values, bottom=bottom, color=CHANNEL_COLOURS[channel], label=label)
         bottom += values

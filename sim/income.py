@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.people import Households, People
 from sim.schema import RegionConfig
-from sim.state import Labour
+from sim.state import SOCIAL_SECURITY, Labour
 
 
 def poverty_line(by_year: dict[int, float], year: int) -> float:
@@ -55,7 +55,9 @@ def transfers(h: Households, region: RegionConfig) -> np.ndarray:
 
 
 def household_income(p: People, h: Households, farm: np.ndarray, transfer: np.ndarray) -> np.ndarray:
-    return farm + transfer + np.bincount(p.hh, weights=p.earnings - p.expense, minlength=h.n)
+    """Farm income + standing transfers (pensions, subsidies) + programme transfers + members' net
+    earnings less what the household paid for them."""
+    return farm + transfer + h.transfer + np.bincount(p.hh, weights=p.earnings - p.expense, minlength=h.n)
 
 
 def push_income(h: Households, income: np.ndarray, month_index: int) -> None:
@@ -70,9 +72,10 @@ def per_capita(h: Households) -> np.ndarray:
 
 
 def credit_exits(p: People, h: Households, exiting: np.ndarray) -> np.ndarray:
-    """The labour state credited with each exit: that of the member earning most this month
-    outside farming; FARM when no member has other work (farm income and transfers did it)."""
-    channel = np.full(exiting.size, Labour.FARM, np.int8)
+    """The channel credited with each exit: the labour state of the member earning most this month
+    outside farming; else SOCIAL_SECURITY when a programme transfer reached the household; else FARM
+    (farm income and standing transfers did it)."""
+    channel = np.where(h.transfer[exiting] > 0, SOCIAL_SECURITY, Labour.FARM).astype(np.int8)
     if exiting.size == 0:
         return channel
     members = h.members_of(exiting)

@@ -14,7 +14,7 @@ from sim.programmes import PROGRAMMES, Programme
 from sim.programmes.migration import Destinations, Migration
 from sim.records import measures
 from sim.schema import RunConfig
-from sim.state import CHANNEL, Health, Labour, Role
+from sim.state import EXIT_CHANNEL, Health, Labour, Role
 from sim.streams import Streams
 
 
@@ -38,6 +38,7 @@ class PovertyModel(mesa.Model):
         self.season = income.season_weights(cfg.region)
         self.labour_weight = income.home_labour_by_state(cfg.policy)
         self.t = 0
+        self.returned = np.zeros(0, np.int64)
         self.year, self.calendar_month, self.is_busy_month = cfg.start_year, 0, False
         self.line = income.poverty_line(cfg.poverty_line, self.year)
 
@@ -49,7 +50,7 @@ class PovertyModel(mesa.Model):
         self.programmes: list[Programme] = [Migration(self)]
         self.programmes += [cls(self) for name, cls in PROGRAMMES.items() if getattr(cfg.policy, name).enabled]
         self._init_income()
-        self.cumulative_exits = dict.fromkeys(CHANNEL.values(), 0)
+        self.cumulative_exits = dict.fromkeys(EXIT_CHANNEL.values(), 0)
         self.latest: dict[str, float] = {}
         if agents:
             for i in range(self.households.n):
@@ -109,6 +110,7 @@ class PovertyModel(mesa.Model):
 
     def _advance_calendar(self) -> None:
         self.t += 1
+        self.returned = np.zeros(0, np.int64)  # migrants who came home this month (set by Migration)
         self.year = self.cfg.start_year + (self.t - 1) // 12
         self.calendar_month = (self.t - 1) % 12 + 1
         self.line = income.poverty_line(self.cfg.poverty_line, self.year)
@@ -117,22 +119,35 @@ class PovertyModel(mesa.Model):
 
     def _demography(self) -> None:
         p, h, s = self.people, self.households, self.streams
-        retiring = care.age_one_year(p, self.cfg.region, s.per_person("death"), s.per_person("frailty"))
+        leavers, retiring = care.age_one_year(p, self.cfg.region, s.per_person("death"), s.per_person("frailty"))
         p.set_state(retiring, Labour.NONE)
         p.state[p.role == Role.DECEASED] = Labour.NONE
         care.update_household_counts(p, h, self.cfg.region.elder_farm_labour)
         p.update_productivity(self.cfg.behaviour)
         called_home = care.update_care(p, h, s.per_person("care"))
         p.release(called_home)
+        for prog in self.programmes:
+            prog.new_year(leavers)
 
     def _offers_and_choices(self) -> None:
         p, b = self.people, self.cfg.behaviour
-        rate = b.search_rate * (b.busy_search_factor if self.is_busy_month else 1.0)
+        rate = np.full(p.n, b.search_rate * (b.busy_search_factor if self.is_busy_month else 1.0))
+        for prog in self.programmes:
+            prog.search_factor(rate)
         u_search = self.streams.per_person("search")
         searchers = np.flatnonzero((p.state == Labour.FARM) & (u_search < rate))
         options = [opt for prog in self.programmes for opt in prog.options(searchers)]
         if not options or searchers.size == 0:
             return
+        bonus = np.zeros(searchers.size)
+        for prog in self.programmes:
+            prog.job_bonus(searchers, bonus)
+        unidentified = ~self.households.identified[p.hh[searchers]]
+        for option in options:
+            if option.programme.gives_jobs:
+                option.value = option.value + bonus
+            if option.programme.targeted and unidentified.any():
+                option.value = np.where(unidentified, -np.inf, option.value)
         chosen = choose([o.value for o in options], self.streams.per_person("choice")[searchers])
         u_ration = self.streams.rng("ration").random(searchers.size)
         for j, option in enumerate(options):
@@ -152,6 +167,7 @@ class PovertyModel(mesa.Model):
         """Pay and farm income for the month, from the states held while working (before quits)."""
         p, h = self.people, self.households
         p.earnings[:] = 0.0
+        h.transfer[:] = 0.0
         for prog in self.programmes:
             prog.pay()
         month_weight = self.season[self.calendar_month]
@@ -181,9 +197,8 @@ class PovertyModel(mesa.Model):
 
     def _record(self, exits: np.ndarray, returns: int) -> None:
         channels = self.households.exit_channel[exits]
-        for state, name in CHANNEL.items():
-            n = int((channels == state).sum())
-            self.cumulative_exits[name] += n
+        for code, name in EXIT_CHANNEL.items():
+            self.cumulative_exits[name] += int((channels == code).sum())
         self.latest = measures(self, exits, returns)
 
     def run(self, months: int | None = None) -> None:

@@ -26,9 +26,10 @@ class People:
         self.state = initial_labour_state(self.role)
         self.tenure = np.zeros(n, np.int16)  # months in the current labour state
         self.dest = np.full(n, -1, np.int8)  # destination index of a migrant
-        self.workshop = np.full(n, -1, np.int32)  # workshop id of a workshop worker
+        self.seat = np.full(n, -1, np.int32)  # employer id (in the employing programme's table)
         self.bound_carer = np.zeros(n, bool)  # must stay at home: a care need nobody else covers
-        self.awarded = np.zeros(n, bool)  # a workshop award was already paid for this person
+        self.returned_month = np.full(n, -1, np.int16)  # month of the latest return from work away
+        self.months_away = np.zeros(n, np.int16)  # length of the latest spell away
         self.earnings = np.zeros(n)  # yuan this month, net to the household
         self.expense = np.zeros(n)  # yuan this month paid by the household for this person
 
@@ -39,12 +40,12 @@ class People:
     def labourers(self) -> np.ndarray:
         return self.role == Role.LABOURER
 
-    def set_state(self, idx: np.ndarray, state: Labour, dest: np.ndarray | int = -1, workshop=-1) -> None:
+    def set_state(self, idx: np.ndarray, state: Labour, dest: np.ndarray | int = -1, seat=-1) -> None:
         """Move persons `idx` into `state`; whatever seat or destination they held is released."""
         self.state[idx] = state
         self.tenure[idx] = 0
         self.dest[idx] = dest
-        self.workshop[idx] = workshop
+        self.seat[idx] = seat
 
     def release(self, idx: np.ndarray) -> None:
         """Back to farming at home (quits, closures, returns)."""
@@ -78,6 +79,8 @@ class Households:
         self.care_need = np.zeros(n, bool)
         self.elder_cover = np.zeros(n, bool)
         self.units = np.zeros(n)  # farm labour units at home last month
+        self.identified = np.ones(n, bool)  # in the poverty ledger with its labour status (targeting)
+        self.transfer = np.zeros(n)  # this month's programme transfers to the household, yuan
         self.income = np.zeros(n)  # this month, yuan
         self.income_ring = np.zeros((12, n))  # last 12 months of income
         self.trailing = np.zeros(n)  # sum of the last 12 months

@@ -17,18 +17,34 @@ CHANNEL_LABELS = {
     "workshop_factory": "Workshop, factory-type",
     "workshop_home": "Workshop, home-based",
     "workshop_coop": "Workshop, cooperative",
+    "local_firm": "Local firm or employment base",
+    "local_producer": "Cooperative or farm",
+    "returnee_business": "Returnee's business",
+    "entrepreneur": "Own business (returnee)",
+    "flexible_work": "Flexible work (slack months)",
     "migrant_self": "Migrant, self-arranged",
     "labour_cooperation": "Migrant, labour cooperation",
     "welfare_post": "Public-welfare post",
+    "training": "In training",
+    "tech_school": "In technical school",
+    "social_security": "Social-security floor",
     "farm": "Farming only",
 }
 CHANNEL_COLOURS = {
     "workshop_factory": "#1b9e77",
     "workshop_home": "#66c2a5",
     "workshop_coop": "#a6d854",
+    "local_firm": "#8c6d31",
+    "local_producer": "#bd9e39",
+    "returnee_business": "#e7ba52",
+    "entrepreneur": "#e6550d",
+    "flexible_work": "#fdae6b",
     "migrant_self": "#8da0cb",
     "labour_cooperation": "#3a5fcd",
     "welfare_post": "#e78ac3",
+    "training": "#9e9ac8",
+    "tech_school": "#6a51a3",
+    "social_security": "#969696",
     "farm": "#bbbbbb",
 }
 
@@ -52,7 +68,7 @@ def overview(table: pd.DataFrame, path: Path, title: str, start_year: int) -> Pa
     ax.legend(loc="lower left")
 
     ax = axes[0, 1]
-    names = [n for n in CHANNEL.values() if n != "farm"]
+    names = [n for n in CHANNEL.values() if n != "farm" and table[f"n_{n}"].any()]
     ax.stackplot(
         x,
         [table[f"n_{n}"] / 1000 for n in names],

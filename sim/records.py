@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from sim.model import PovertyModel
 
 PROGRAMME_CLASSES = (Migration, *PROGRAMMES.values())
-EXTRA_MEASURES = {"workshops": ("workshops_open", "workshop_seats"), "welfare_posts": ("welfare_posts_available",)}
 
 
 def measures(model: PovertyModel, exits: np.ndarray, returns: int) -> dict[str, float]:
@@ -60,7 +59,7 @@ def measures(model: PovertyModel, exits: np.ndarray, returns: int) -> dict[str, 
             total += value
         for counter in cls.counters:
             row[f"{cls.name}_{counter}"] = prog.counts[counter] if prog else 0
-        extra = prog.record() if prog else dict.fromkeys(EXTRA_MEASURES.get(cls.name, ()), 0)
+        extra = prog.record() if prog else dict.fromkeys(cls.measure_names(), 0)
         row.update(extra)
     row["spend_total"] = total
     return row

@@ -9,30 +9,25 @@ in each config file, under `quoted:` and `assumed:`; `tests/test_provenance.py` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from omegaconf import MISSING
 
-
-def param(default: Any, unit: str, ge: float | None = None, le: float | None = None, **extra):
-    """A config field with its unit and allowed range (inclusive)."""
-    meta = {"unit": unit, "ge": ge, "le": le, **extra}
-    if isinstance(default, (list, dict)):
-        return field(default_factory=lambda: _copy(default), metadata=meta)
-    return field(default=default, metadata=meta)
-
-
-def _copy(value):
-    return list(value) if isinstance(value, list) else dict(value)
-
-
-@dataclass
-class Quoted:
-    """Where a quoted value comes from: a figure key of data/figures.yaml and its report file."""
-
-    figure: str = MISSING
-    source: str = MISSING
-    note: str = ""
+from sim.params import Quoted, param
+from sim.settings import (
+    EmploymentServicesConfig,
+    EntrepreneurshipConfig,
+    FlexibleWorkConfig,
+    LabourCooperationConfig,
+    LocalEmployersConfig,
+    ReturnMonitoringConfig,
+    RewardsConfig,
+    SocialSecurityConfig,
+    TargetingConfig,
+    TechSchoolConfig,
+    TrainingConfig,
+    WelfarePostsConfig,
+    WorkshopsConfig,
+)
 
 
 @dataclass
@@ -95,67 +90,25 @@ class RegionConfig:
 
 
 @dataclass
-class WorkshopType:
-    """One workshop model: factory-type, home-based or cooperative."""
-
-    initial: int = param(0, "workshops open at start", ge=0)
-    openings_per_year: float = param(0.0, "new workshops per year at zero award", ge=0)
-    closure_rate: float = param(0.1, "per workshop per year", ge=0, le=12)
-    seats_mean: float = param(10.0, "seats per workshop (Poisson mean)", ge=1)
-    piece_wage: float = param(2000.0, "yuan/month at full productivity", ge=0)
-    busy_month_pay_factor: float = param(0.7, "pay factor in farm-busy months", ge=0, le=1)
-    care_compatibility: float = param(0.5, "0: incompatible with caring, 1: fully", ge=0, le=1)
-    home_labour: float = param(0.5, "farm labour units a worker still gives", ge=0, le=1)
-    allow_disabled: bool = False
-    max_age: int = param(64, "years", ge=16, le=100)
-    min_skill: int = param(0, "lowest schooling level taken (0 primary .. 3 certified trade)", ge=0, le=3)
-
-
-@dataclass
-class WorkshopsConfig:
-    enabled: bool = False
-    award_per_worker: float = param(1000.0, "yuan per poor worker hired, once, paid to workshop", ge=0)
-    award_reference: float = param(1000.0, "yuan, award at which openings are 1+elasticity times base", ge=1)
-    award_elasticity: float = param(0.5, "relative rise in openings per award_reference", ge=0, le=10)
-    factory: WorkshopType = field(default_factory=WorkshopType)
-    home: WorkshopType = field(default_factory=WorkshopType)
-    coop: WorkshopType = field(default_factory=WorkshopType)
-
-
-@dataclass
-class LabourCooperationConfig:
-    enabled: bool = False
-    fairs_per_year: int = param(0, "job fairs per year", ge=0, le=120)
-    fair_destination: str = "guangdong"
-    places_per_fair: int = param(300, "jobs offered per fair", ge=0)
-    placements_per_month: int = param(0, "organised placements outside fairs, county-wide", ge=0)
-    placement_destinations: list[str] = param(["guangdong", "intra_province"], "destination names")
-    transport_subsidy_share: float = param(0.5, "share of the long-distance ticket", ge=0, le=1)
-    job_search_subsidy: float = param(500.0, "yuan once per organised departure", ge=0)
-    follow_up_services: bool = True
-    max_age: int = param(55, "years, oldest accepted for organised placement", ge=16, le=100)
-    min_skill: int = param(0, "lowest schooling level employers take (0 primary .. 3 certified trade)", ge=0, le=3)
-
-
-@dataclass
-class WelfarePostsConfig:
-    enabled: bool = False
-    posts: int = param(0, "posts in the county", ge=0)
-    monthly_pay: float = param(500.0, "yuan/month", ge=0)
-    income_threshold: float = param(1.0, "per-capita income below this times the line counts as unstable", ge=0, le=10)
-    cannot_leave_age: int = param(50, "years; from this age a labourer counts as unable to leave", ge=16, le=100)
-    exit_rate: float = param(0.01, "per month, holders leaving for own reasons", ge=0, le=1)
-    home_labour: float = param(0.7, "farm labour units a post holder still gives", ge=0, le=1)
-
-
-@dataclass
 class PolicyConfig:
-    """The levers: which programmes run, their budgets, subsidies and capacities."""
+    """The levers: which programmes run, their budgets, subsidies and capacities. Each programme's
+    settings come from its own config group (`conf/programme/<name>/`); the mix (`conf/policy/`)
+    switches programmes on and may override settings, with its own `quoted`/`assumed` entries."""
 
     name: str = MISSING
     workshops: WorkshopsConfig = field(default_factory=WorkshopsConfig)
     labour_cooperation: LabourCooperationConfig = field(default_factory=LabourCooperationConfig)
     welfare_posts: WelfarePostsConfig = field(default_factory=WelfarePostsConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    tech_school: TechSchoolConfig = field(default_factory=TechSchoolConfig)
+    entrepreneurship: EntrepreneurshipConfig = field(default_factory=EntrepreneurshipConfig)
+    local_employers: LocalEmployersConfig = field(default_factory=LocalEmployersConfig)
+    flexible_work: FlexibleWorkConfig = field(default_factory=FlexibleWorkConfig)
+    rewards: RewardsConfig = field(default_factory=RewardsConfig)
+    return_monitoring: ReturnMonitoringConfig = field(default_factory=ReturnMonitoringConfig)
+    employment_services: EmploymentServicesConfig = field(default_factory=EmploymentServicesConfig)
+    social_security: SocialSecurityConfig = field(default_factory=SocialSecurityConfig)
+    targeting: TargetingConfig = field(default_factory=TargetingConfig)
     quoted: dict[str, Quoted] = field(default_factory=dict)
     assumed: dict[str, str] = field(default_factory=dict)
 
@@ -190,7 +143,15 @@ class BehaviourConfig:
     quit_decay_months: float = param(4.0, "months for the early quit hazard to fall by e", ge=0.1)
     quit_floor: float = param(0.015, "monthly quit hazard after the early period", ge=0, le=1)
     organised_quit_factor: float = param(0.7, "quit-hazard factor with follow-up services", ge=0, le=5)
-    workshop_quit: float = param(0.02, "monthly quit hazard in workshops", ge=0, le=1)
+    workshop_quit: float = param(0.02, "monthly quit hazard at local employers (workshops, firms)", ge=0, le=1)
+    constant_training: float = param(-1.5, "utility of asking for a training course", ge=-20, le=20)
+    constant_local_firm: float = param(-1.0, "utility", ge=-20, le=20)
+    constant_local_producer: float = param(-0.9, "utility", ge=-20, le=20)
+    constant_business_job: float = param(-1.0, "utility of a job at a returnee's business", ge=-20, le=20)
+    constant_flexible: float = param(-0.6, "utility of flexible work in a slack month", ge=-20, le=20)
+    trained_job_bonus: float = param(0.8, "utility a recent graduate sees in every job option", ge=0, le=20)
+    reward_quit_factor: float = param(0.8, "quit-hazard factor while a stable-work reward is ahead", ge=0, le=5)
+    service_matching_bonus: float = param(0.5, "utility employment services add to every job option", ge=0, le=20)
     quoted: dict[str, Quoted] = field(default_factory=dict)
     assumed: dict[str, str] = field(default_factory=dict)
 

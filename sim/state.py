@@ -33,11 +33,32 @@ class Labour(IntEnum):
     MIGRANT_SELF = 5  # migration arranged by the person
     MIGRANT_ORGANISED = 6  # placed through labour cooperation
     WELFARE_POST = 7
+    TRAINING = 8  # on a skills course (not working; paid an allowance)
+    TECH_SCHOOL = 9  # a school leaver in free technical school (两后生)
+    LOCAL_FIRM = 10  # enterprises and employment bases
+    LOCAL_PRODUCER = 11  # cooperatives, large and family farms
+    BUSINESS_WORKER = 12  # working for a returnee's business
+    ENTREPRENEUR = 13  # running a business after returning home
+    FLEXIBLE = 14  # home handicraft, hourly and seasonal work in slack months
 
 
 WORKSHOP_STATES = (Labour.WORKSHOP_FACTORY, Labour.WORKSHOP_HOME, Labour.WORKSHOP_COOP)
+LOCAL_EMPLOYER_STATES = (Labour.LOCAL_FIRM, Labour.LOCAL_PRODUCER)
 MIGRANT_STATES = (Labour.MIGRANT_SELF, Labour.MIGRANT_ORGANISED)
 LABOUR_STATES = tuple(s for s in Labour if s is not Labour.NONE)
+# Work at an employer's seat (`people.seat` holds the employer's id in that programme's table).
+SEAT_STATES = (*WORKSHOP_STATES, *LOCAL_EMPLOYER_STATES, Labour.BUSINESS_WORKER)
+# Work that counts as a stable household income (the welfare-post rule and the reports' wording).
+STABLE_WORK_STATES = (
+    *WORKSHOP_STATES,
+    *LOCAL_EMPLOYER_STATES,
+    *MIGRANT_STATES,
+    Labour.BUSINESS_WORKER,
+    Labour.ENTREPRENEUR,
+)
+# Not a labour state: the channel credited when a household leaves poverty on the social-security
+# floor alone (no member working).
+SOCIAL_SECURITY = 99
 # Labels for outputs: the channel each labour state belongs to.
 CHANNEL = {
     Labour.FARM: "farm",
@@ -47,6 +68,14 @@ CHANNEL = {
     Labour.MIGRANT_SELF: "migrant_self",
     Labour.MIGRANT_ORGANISED: "labour_cooperation",
     Labour.WELFARE_POST: "welfare_post",
+    Labour.TRAINING: "training",
+    Labour.TECH_SCHOOL: "tech_school",
+    Labour.LOCAL_FIRM: "local_firm",
+    Labour.LOCAL_PRODUCER: "local_producer",
+    Labour.BUSINESS_WORKER: "returnee_business",
+    Labour.ENTREPRENEUR: "entrepreneur",
+    Labour.FLEXIBLE: "flexible_work",
 }
+EXIT_CHANNEL = {**CHANNEL, SOCIAL_SECURITY: "social_security"}
 AGE_BANDS = ((16, 30, "16-29"), (30, 45, "30-44"), (45, 55, "45-54"), (55, 65, "55-64"))
 SKILL_NAMES = ("primary_or_less", "junior_high", "senior_high_or_vocational", "certified_trade")

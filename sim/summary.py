@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.state import AGE_BANDS, CHANNEL, SKILL_NAMES, Health, Labour, Role
+from sim.state import AGE_BANDS, CHANNEL, EXIT_CHANNEL, SKILL_NAMES, Health, Labour, Role
 
 if TYPE_CHECKING:
     from sim.model import PovertyModel
@@ -18,7 +18,7 @@ def summarise(model: PovertyModel, table: pd.DataFrame) -> dict:
     start, end = h.initially_poor, h.poor
     net_exit = start & ~end & (h.size > 0)  # households that died out did not exit poverty
     credited = h.exit_channel[net_exit]
-    net_by_channel = {name: int((credited == state).sum()) for state, name in CHANNEL.items()}
+    net_by_channel = {name: int((credited == code).sum()) for code, name in EXIT_CHANNEL.items()}
     spend_cols = [c for c in table.columns if c.startswith("spend_") and c != "spend_total"]
     spending = {c.removeprefix("spend_"): float(table[c].sum()) for c in spend_cols}
     total = float(table["spend_total"].sum())

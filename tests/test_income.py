@@ -96,7 +96,7 @@ def test_deceased_are_out_of_the_labour_states(after_deaths):
     p = after_deaths.people
     dead = p.role == Role.DECEASED
     assert (p.state[dead] == Labour.NONE).all()
-    assert (p.dest[dead] == -1).all() and (p.workshop[dead] == -1).all()
+    assert (p.dest[dead] == -1).all() and (p.seat[dead] == -1).all()
     assert (p.earnings[dead] == 0).all()
 
 

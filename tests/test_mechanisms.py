@@ -18,7 +18,7 @@ from conftest import household_sum, make_model, programme, table
 from sim import income
 from sim.model import PovertyModel
 from sim.programmes.migration import away_value
-from sim.state import CHANNEL, MIGRANT_STATES, WORKSHOP_STATES, Health, Labour, Role
+from sim.state import CHANNEL, MIGRANT_STATES, SEAT_STATES, WORKSHOP_STATES, Health, Labour, Role
 from sim.summary import summarise
 
 MONTHS = 36
@@ -60,7 +60,9 @@ def monthly(*overrides: str, months: int = MONTHS) -> Iterator[Month]:
     posts = programme(model, "welfare_posts")
     for _ in range(months):
         p = model.people
-        before = (p.state, model.income_per_capita, p.awarded, p.bound_carer, model.households.poor)
+        ws = programme(model, "workshops")
+        awarded = ws.awarded if ws is not None else np.zeros(p.n, bool)
+        before = (p.state, model.income_per_capita, awarded, p.bound_carer, model.households.poor)
         month = Month(model, *(a.copy() for a in before))
         if posts is not None:
             _spy_on_posts(posts, month)
@@ -193,9 +195,10 @@ def test_workshop_seat_set_exactly_for_workshop_workers(scenario):
         model, p = m.model, m.model.people
         ws = programme(model, "workshops")
         in_workshop = np.isin(p.state, WORKSHOP_STATES)
-        np.testing.assert_array_equal(p.workshop >= 0, in_workshop, err_msg=f"month {m.t}")
+        seated = np.isin(p.state, SEAT_STATES)
+        np.testing.assert_array_equal(p.seat >= 0, seated, err_msg=f"month {m.t}")
         workers = np.flatnonzero(in_workshop)
-        seat = p.workshop[workers]
+        seat = p.seat[workers]
         assert (seat < ws.seats.size).all()
         assert ws.open[seat].all(), f"month {m.t}: worker in a closed workshop"
         np.testing.assert_array_equal(ws.type[seat], p.state[workers] - Labour.WORKSHOP_FACTORY)
@@ -219,7 +222,7 @@ def test_workshops_never_exceed_seats(scenario):
     """No workshop has more workers than seats, and closed workshops have no workers."""
     for m in monthly(*scenario):
         p, ws = m.model.people, programme(m.model, "workshops")
-        occupied = np.bincount(p.workshop[p.workshop >= 0], minlength=ws.seats.size)
+        occupied = np.bincount(p.seat[np.isin(p.state, WORKSHOP_STATES)], minlength=ws.seats.size)
         assert (occupied <= ws.seats).all(), f"month {m.t}"
         assert (occupied[~ws.open] == 0).all(), f"month {m.t}"
 
@@ -314,7 +317,7 @@ def test_boosted_run_reaches_every_capacity():
         model, p = m.model, m.model.people
         cfg, scale = model.cfg.policy, model.cfg.scale
         ws, lc = programme(model, "workshops"), programme(model, "labour_cooperation")
-        occupied = np.bincount(p.workshop[p.workshop >= 0], minlength=ws.seats.size)
+        occupied = np.bincount(p.seat[np.isin(p.state, WORKSHOP_STATES)], minlength=ws.seats.size)
         reached["workshop seats"] |= bool((ws.open & (occupied == ws.seats)).any())
         reached["placements"] |= lc.counts["placements"] >= math.floor(
             cfg.labour_cooperation.placements_per_month * scale
@@ -353,15 +356,16 @@ def test_programme_spending_adds_up(scenario):
         paid = m.post_holders_paid
         assert posts.spending["pay"] == pytest.approx(p.earnings[paid].sum())
         assert posts.spending["pay"] == pytest.approx(model.cfg.policy.welfare_posts.monthly_pay * paid.size)
-        assert (m.awarded_before <= p.awarded).all(), f"month {m.t}: an award was taken back"
-        newly_awarded = int((p.awarded & ~m.awarded_before).sum())
+        assert (m.awarded_before <= ws.awarded).all(), f"month {m.t}: an award was taken back"
+        newly_awarded = int((ws.awarded & ~m.awarded_before).sum())
         assert ws.spending["award"] == pytest.approx(model.cfg.policy.workshops.award_per_worker * newly_awarded)
-        assert p.awarded[p.workshop >= 0].all(), f"month {m.t}: a workshop worker without award record"
+        workers = np.isin(p.state, WORKSHOP_STATES)
+        assert ws.awarded[workers].all(), f"month {m.t}: a workshop worker without award record"
     rows = table(model)
     items = [c for c in rows.columns if c.startswith("spend_") and c != "spend_total"]
     np.testing.assert_allclose(rows["spend_total"], rows[items].sum(axis=1))
     award = model.cfg.policy.workshops.award_per_worker
-    assert rows["spend_workshops_award"].sum() == pytest.approx(award * p.awarded.sum())
+    assert rows["spend_workshops_award"].sum() == pytest.approx(award * ws.awarded.sum())
 
 
 def test_migrant_earnings_are_wage_less_living_cost(scenario):

@@ -16,21 +16,23 @@ from sim.schema import RunConfig
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = yaml.safe_load((ROOT / "data" / "figures.yaml").read_text())
 REPORT_FILES = {key: text.split(" — ")[0] for key, text in FIGURES["sources"].items()}
-GROUPS = {"region": "region", "programmes": "policy", "behaviour": "behaviour"}
-NOT_PARAMETERS = {"name", "quoted", "assumed", "enabled"}
+NOT_PARAMETERS = {"name", "quoted", "assumed", "enabled", "defaults"}
 
 
 def config_files() -> list:
+    """(file, config node its keys are relative to) for every file that holds parameter values."""
+    groups = {"region": "region", "behaviour": "behaviour", "policy": "policy"}
+    groups |= {f"programme/{d.name}": f"policy.{d.name}" for d in sorted((CONF_DIR / "programme").iterdir())}
     return [
         pytest.param(path, node, id=f"{group}/{path.stem}")
-        for group, node in GROUPS.items()
+        for group, node in groups.items()
         for path in sorted((CONF_DIR / group).glob("*.yaml"))
     ]
 
 
 def leaf_keys(data: dict, prefix: str = "") -> list[str]:
     keys = []
-    for k, v in data.items():
+    for k, v in (data or {}).items():
         if prefix == "" and k in NOT_PARAMETERS:
             continue
         if isinstance(v, dict):
@@ -42,9 +44,9 @@ def leaf_keys(data: dict, prefix: str = "") -> list[str]:
 
 def schema_field(node: str, key: str):
     """The dataclass field behind `<node>.<key>` (None for keys inside a dict of dataclasses)."""
-    cls = typing.get_type_hints(RunConfig)[node]
+    cls = RunConfig
     field = None
-    parts = key.split(".")
+    parts = [*node.split("."), *key.split(".")]
     i = 0
     while i < len(parts):
         fields = {f.name: f for f in dataclasses.fields(cls)}
@@ -61,7 +63,7 @@ def schema_field(node: str, key: str):
 @pytest.mark.parametrize(("path", "node"), config_files())
 def test_quoted_values_name_a_figure_and_its_report(path, node):
     """Each quoted entry resolves to a figure whose source is the report file it names."""
-    data = yaml.safe_load(path.read_text())
+    data = yaml.safe_load(path.read_text()) or {}
     for key, ref in (data.get("quoted") or {}).items():
         assert ref["figure"] in FIGURES["figures"], f"{path.name}: {key} cites unknown figure {ref['figure']}"
         figure = FIGURES["figures"][ref["figure"]]
@@ -73,7 +75,7 @@ def test_quoted_values_name_a_figure_and_its_report(path, node):
 @pytest.mark.parametrize(("path", "node"), config_files())
 def test_every_parameter_is_quoted_or_assumed(path, node):
     """No value in a config file is left without a source or a stated reason."""
-    data = yaml.safe_load(path.read_text())
+    data = yaml.safe_load(path.read_text()) or {}
     documented = set(data.get("quoted") or {}) | set(data.get("assumed") or {})
     for key in leaf_keys(data):
         parts = key.split(".")
@@ -86,8 +88,13 @@ def test_every_parameter_is_quoted_or_assumed(path, node):
 def test_quoted_numbers_equal_their_figure():
     """A quoted value that is a figure's number as it stands is the same number in the run config."""
     cfg = load([])
-    for node in ("region", "policy"):
-        section = getattr(cfg, node)
+    sections = [cfg.region, cfg.policy]
+    sections += [
+        getattr(cfg.policy, f.name)
+        for f in dataclasses.fields(cfg.policy)
+        if hasattr(getattr(cfg.policy, f.name), "quoted")
+    ]
+    for section in sections:
         for key, ref in section.quoted.items():
             value = FIGURES["figures"][ref.figure]["value"]
             if ref.note or not isinstance(value, (int, float)):
@@ -95,7 +102,7 @@ def test_quoted_numbers_equal_their_figure():
             actual = section
             for part in key.split("."):
                 actual = getattr(actual, part)
-            assert actual == pytest.approx(value), f"{node}.{key} = {actual}, figure {ref.figure} = {value}"
+            assert actual == pytest.approx(value), f"{key} = {actual}, figure {ref.figure} = {value}"
 
 
 def test_figures_copy_matches_shared():

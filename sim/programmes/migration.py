@@ -55,6 +55,7 @@ def can_leave(model, idx: np.ndarray) -> np.ndarray:
 class Migration(Programme):
     name = "migration"
     counters = ("departures_self", "returns")
+    targeted = False  # people arrange it themselves
 
     def __init__(self, model):
         super().__init__(model)
@@ -87,8 +88,13 @@ class Migration(Programme):
         hazard = b.quit_floor + early * np.exp(-p.tenure[away] / b.quit_decay_months)
         followed = (p.state[away] == Labour.MIGRANT_ORGANISED) & m.follow_up_services
         hazard = np.where(followed, hazard * b.organised_quit_factor, hazard)
+        for prog in m.programmes:
+            prog.quit_factor(away, hazard)
         quitting = away[u[away] < hazard]
+        p.returned_month[quitting] = m.t
+        p.months_away[quitting] = np.minimum(p.tenure[quitting] + 1, np.iinfo(np.int16).max)
         p.release(quitting)
+        m.returned = quitting
         self.counts["returns"] += quitting.size
 
     def record(self) -> dict[str, float]:

@@ -13,7 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim.programmes.base import Programme
-from sim.state import Health, Labour
+from sim.state import STABLE_WORK_STATES, Health, Labour
+
+EXCLUDING = np.zeros(len(Labour), bool)
+EXCLUDING[[*STABLE_WORK_STATES, Labour.WELFARE_POST]] = True
 
 
 class WelfarePosts(Programme):
@@ -36,7 +39,7 @@ class WelfarePosts(Programme):
         stuck = p.bound_carer | (p.health != Health.HEALTHY) | (p.age >= self.cfg.cannot_leave_age)
         cand = np.flatnonzero((p.state == Labour.FARM) & stuck)
         excluded = np.zeros(h.n, bool)  # households with stable work or a post already
-        excluded[p.hh[(p.workshop >= 0) | (p.dest >= 0) | (p.state == Labour.WELFARE_POST)]] = True
+        excluded[p.hh[EXCLUDING[p.state]]] = True
         hh = p.hh[cand]
         return cand[~excluded[hh] & (m.income_per_capita[hh] < self.cfg.income_threshold * m.line)]
 
@@ -82,6 +85,10 @@ class WelfarePosts(Programme):
     def separate(self, u: np.ndarray) -> None:
         held = self.holders()
         self.model.people.release(held[u[held] < self.cfg.exit_rate])
+
+    @classmethod
+    def measure_names(cls) -> tuple[str, ...]:
+        return ("welfare_posts_available",)
 
     def record(self) -> dict[str, float]:
         return {"welfare_posts_available": self.posts}

@@ -1,0 +1,45 @@
+"""Building blocks of the typed config: fields with unit and range, and provenance records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from omegaconf import MISSING
+
+
+def param(default: Any, unit: str, ge: float | None = None, le: float | None = None, **extra):
+    """A config field with its unit and allowed range (inclusive)."""
+    meta = {"unit": unit, "ge": ge, "le": le, **extra}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: _copy(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def _copy(value):
+    return list(value) if isinstance(value, list) else dict(value)
+
+
+@dataclass
+class Quoted:
+    """Where a quoted value comes from: a figure key of data/figures.yaml and its report file."""
+
+    figure: str = MISSING
+    source: str = MISSING
+    note: str = ""
+
+
+@dataclass
+class Documented:
+    """A config section whose values say where they come from: `quoted` (key -> figure and report)
+    and `assumed` (key -> one-line reason). Keys are relative to the section."""
+
+    quoted: dict[str, Quoted] = field(default_factory=dict)
+    assumed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ProgrammeConfig(Documented):
+    """Every programme can be switched on and off by the policy mix."""
+
+    enabled: bool = False

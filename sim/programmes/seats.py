@@ -1,0 +1,164 @@
+"""Employers with seats in villages: the shared mechanism of workshops, local firms and producers.
+
+Each employer kind (a `WorkshopType`-like config) has employers that sit in villages with a number of
+seats. Employers open at a rate that rises with the one-off award per poor worker hired (paid once per
+person, to the employer) and close at a yearly rate, laying off their workers. Pay is a monthly wage
+at full productivity times the worker's productivity, lower in farm-busy months (workers farm then).
+A kind that is only partly compatible with caring costs a bound carer utility in proportion.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.choice import Option
+from sim.programmes.base import Programme
+from sim.state import Health, Labour
+
+
+class SeatEmployers(Programme):
+    """Subclasses set `name`, `kinds` (config attribute names), `states` (one labour state per kind)
+    and `constant_names` (behaviour utility constants per kind)."""
+
+    kinds: tuple[str, ...] = ()
+    states: tuple[Labour, ...] = ()
+    constant_names: tuple[str, ...] = ()
+    spending_items = ("award",)
+    counters = ("hired", "opened", "closed", "laid_off")
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.cfg = getattr(model.cfg.policy, self.name)
+        self.types = [getattr(self.cfg, k) for k in self.kinds]
+        self.rng = model.streams.rng(f"{self.name}.supply")
+        self.state_of_kind = np.array(self.states, np.int8)
+        self.kind_of_state = np.full(len(Labour), -1, np.int8)
+        self.kind_of_state[self.state_of_kind] = np.arange(len(self.kinds))
+        n_vil = model.n_villages
+        self.village_weight = np.bincount(model.households.village, minlength=n_vil) / model.households.n
+        self.village = np.zeros(0, np.int32)
+        self.type = np.zeros(0, np.int8)
+        self.seats = np.zeros(0, np.int32)
+        self.open = np.zeros(0, bool)
+        for t, kind in enumerate(self.types):
+            self.open_employers(t, round(kind.initial * model.cfg.scale))
+        self.vacancies = np.zeros((len(self.kinds), n_vil), np.int64)
+        self.awarded = np.zeros(model.people.n, bool)  # the award was paid for this person already
+        self._wage = np.array([k.piece_wage for k in self.types])
+        self._busy_factor = np.array([k.busy_month_pay_factor for k in self.types])
+        self._closure = np.array([k.closure_rate for k in self.types]) / 12
+
+    def open_employers(self, t: int, count: int, village: np.ndarray | None = None, seats=None) -> np.ndarray:
+        """Open `count` employers of kind t (in random villages unless given); returns their ids."""
+        if count <= 0:
+            return np.zeros(0, np.int64)
+        if village is None:
+            village = self.rng.choice(self.village_weight.size, size=count, p=self.village_weight)
+        if seats is None:
+            seats = 1 + self.rng.poisson(max(self.types[t].seats_mean - 1, 0), count)
+        first = self.open.size
+        self.village = np.concatenate([self.village, np.asarray(village, np.int32)])
+        self.type = np.concatenate([self.type, np.full(count, t, np.int8)])
+        self.seats = np.concatenate([self.seats, np.asarray(seats, np.int32)])
+        self.open = np.concatenate([self.open, np.ones(count, bool)])
+        self.counts["opened"] += count
+        return np.arange(first, first + count)
+
+    def opening_rate(self, t: int) -> float:
+        """Expected openings this month for kind t, rising with the award per worker."""
+        award = self.cfg.award_per_worker / self.cfg.award_reference
+        return self.types[t].openings_per_year / 12 * self.model.cfg.scale * (1 + self.cfg.award_elasticity * award)
+
+    def workers(self) -> np.ndarray:
+        p = self.model.people
+        return np.flatnonzero(self.kind_of_state[p.state] >= 0)
+
+    def close(self, closing: np.ndarray) -> None:
+        """Close employers (a boolean mask over employers) and lay off their workers."""
+        if not closing.any():
+            return
+        p = self.model.people
+        self.open[closing] = False
+        self.counts["closed"] += int(closing.sum())
+        workers = self.workers()
+        laid_off = workers[closing[p.seat[workers]]]
+        p.release(laid_off)
+        self.counts["laid_off"] += laid_off.size
+
+    def supply(self) -> None:
+        self.close(self.open & (self.rng.random(self.open.size) < self._closure[self.type]))
+        for t in range(len(self.kinds)):
+            self.open_employers(t, int(self.rng.poisson(self.opening_rate(t))))
+        self.vacancies[:] = 0
+        np.add.at(self.vacancies, (self.type, self.village), self.free_seats())
+
+    def free_seats(self) -> np.ndarray:
+        p = self.model.people
+        occupied = np.bincount(p.seat[self.workers()], minlength=self.seats.size)
+        return np.where(self.open, self.seats - occupied, 0)
+
+    def options(self, searchers: np.ndarray) -> list[Option]:
+        m = self.model
+        p, b = m.people, m.cfg.behaviour
+        village = m.households.village[p.hh[searchers]]
+        opts = []
+        for t, kind in enumerate(self.types):
+            if not self.vacancies[t].any():
+                continue
+            gain = self.expected_pay(searchers, t) - m.farm_loss(searchers, kind.home_labour)
+            value = b.income_weight * gain / 1000 + getattr(b, self.constant_names[t])
+            value -= b.care_penalty * (1 - kind.care_compatibility) * p.bound_carer[searchers]
+            closed = (self.vacancies[t][village] <= 0) | (p.age[searchers] > kind.max_age)
+            closed |= p.skill[searchers] < kind.min_skill
+            if not kind.allow_disabled:
+                closed |= p.health[searchers] == Health.DISABLED
+            opts.append(Option(self, t, np.where(closed, -np.inf, value), village, self.vacancies[t]))
+        return opts
+
+    def expected_pay(self, idx: np.ndarray, t: int) -> np.ndarray:
+        """Average monthly pay over the year: busy months pay less."""
+        kind = self.types[t]
+        busy_share = len(self.model.cfg.region.busy_months) / 12
+        season = 1 - busy_share * (1 - kind.busy_month_pay_factor)
+        return kind.piece_wage * self.model.people.productivity[idx] * season
+
+    def admit(self, option: Option, persons: np.ndarray) -> None:
+        """Seat each person at an employer of the chosen kind with a free seat in their village."""
+        t = option.key
+        p = self.model.people
+        free = self.free_seats()
+        employers = np.flatnonzero((self.type == t) & (free > 0))
+        employers = employers[np.argsort(self.village[employers], kind="stable")]
+        slots = np.repeat(employers, free[employers])  # one entry per free seat, grouped by village
+        slot_village = self.village[slots]
+        village = self.model.households.village[p.hh[persons]]
+        order = np.argsort(village, kind="stable")
+        persons, village = persons[order], village[order]
+        first = np.ones(village.size, bool)
+        first[1:] = village[1:] != village[:-1]
+        rank = np.arange(village.size) - np.maximum.accumulate(np.where(first, np.arange(village.size), 0))
+        seat = slots[np.searchsorted(slot_village, village) + rank]
+        p.set_state(persons, self.states[t], seat=seat)
+        new = persons[~self.awarded[persons]]
+        self.awarded[new] = True
+        self.spend("award", self.cfg.award_per_worker * new.size)
+        self.counts["hired"] += persons.size
+
+    def pay(self) -> None:
+        m = self.model
+        p = m.people
+        workers = self.workers()
+        t = self.kind_of_state[p.state[workers]]
+        wage = self._wage[t] * (self._busy_factor[t] if m.is_busy_month else 1.0)
+        p.earnings[workers] += wage * p.productivity[workers]
+
+    def separate(self, u: np.ndarray) -> None:
+        workers = self.workers()
+        self.model.people.release(workers[u[workers] < self.model.cfg.behaviour.workshop_quit])
+
+    @classmethod
+    def measure_names(cls) -> tuple[str, ...]:
+        return (f"{cls.name}_open", f"{cls.name}_seats")
+
+    def record(self) -> dict[str, float]:
+        return {f"{self.name}_open": int(self.open.sum()), f"{self.name}_seats": int(self.seats[self.open].sum())}

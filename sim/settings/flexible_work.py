@@ -1,0 +1,16 @@
+"""Settings of flexible work in farm-slack months (`sim/programmes/flexible_work.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.params import ProgrammeConfig, param
+
+
+@dataclass
+class FlexibleWorkConfig(ProgrammeConfig):
+    jobs: int = param(0, "flexible jobs open in a slack month, county-wide", ge=0)
+    pay: float = param(1000.0, "yuan/month: home handicraft, hourly and seasonal work", ge=0)
+    care_compatibility: float = param(0.8, "0: incompatible with caring, 1: fully", ge=0, le=1)
+    home_labour: float = param(0.8, "farm labour units a flexible worker still gives", ge=0, le=1)
+    max_age: int = param(64, "years", ge=16, le=100)

@@ -1,0 +1,14 @@
+"""Settings of return-flow monitoring and re-employment (`sim/programmes/return_monitoring.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.params import ProgrammeConfig, param
+
+
+@dataclass
+class ReturnMonitoringConfig(ProgrammeConfig):
+    detection_rate: float = param(0.6, "share of returned migrants found each month", ge=0, le=1)
+    follow_up_months: int = param(3, "months a found returnee gets help looking for work", ge=1, le=24)
+    cost_per_case_month: float = param(50.0, "yuan per returnee followed up per month", ge=0)

@@ -1,0 +1,18 @@
+"""Settings of free technical schooling for school leavers of poor families, 两后生
+(`sim/programmes/tech_school.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.params import ProgrammeConfig, param
+
+
+@dataclass
+class TechSchoolConfig(ProgrammeConfig):
+    enrol_rate: float = param(0.2, "share of eligible school leavers who enrol", ge=0, le=1)
+    places_per_year: int = param(1000, "new students per year, county-wide", ge=0)
+    years: int = param(3, "years in school", ge=1, le=5)
+    max_age: int = param(18, "years; oldest school leaver who may enrol", ge=16, le=30)
+    cost_per_student_month: float = param(600.0, "yuan: free tuition, board and subsidy", ge=0)
+    graduate_skill: int = param(3, "skill level of a graduate", ge=0, le=3)

@@ -1,0 +1,32 @@
+"""Settings of skills training (`sim/programmes/training.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.params import ProgrammeConfig, param
+
+
+@dataclass
+class CourseConfig:
+    """One kind of course: general, labour-brand (named trades) or special classes."""
+
+    places_per_month: int = param(0, "course starts per month, county-wide", ge=0)
+    months: int = param(1, "course length", ge=1, le=24)
+    skill_gain: int = param(1, "schooling/skill levels gained on completion", ge=0, le=3)
+    placement_rate: float = param(0.5, "share of graduates the course places straight into work", ge=0, le=1)
+    wage_premium: float = param(0.0, "relative pay rise of graduates in their trade", ge=0, le=2)
+    slack_months_only: bool = False
+    min_age: int = param(16, "years", ge=16, le=100)
+    max_age: int = param(64, "years", ge=16, le=100)
+
+
+@dataclass
+class TrainingConfig(ProgrammeConfig):
+    allowance_per_day: float = param(50.0, "yuan per training day, living allowance", ge=0)
+    days_per_month: float = param(22.0, "training days in a course month", ge=0, le=31)
+    course_cost_per_month: float = param(800.0, "yuan per trainee-month paid to the provider", ge=0)
+    request_delay_days: float = param(15.0, "days from a request to the course start, at most", ge=0, le=365)
+    general: CourseConfig = field(default_factory=CourseConfig)
+    brand: CourseConfig = field(default_factory=CourseConfig)
+    special: CourseConfig = field(default_factory=CourseConfig)
