@@ -40,6 +40,11 @@ def home_labour_by_state(policy) -> np.ndarray:
     w[Labour.WORKSHOP_HOME] = policy.workshops.home.home_labour
     w[Labour.WORKSHOP_COOP] = policy.workshops.coop.home_labour
     w[Labour.WELFARE_POST] = policy.welfare_posts.home_labour
+    w[Labour.LOCAL_FIRM] = policy.local_employers.firm.home_labour
+    w[Labour.LOCAL_PRODUCER] = policy.local_employers.producer.home_labour
+    w[Labour.BUSINESS_WORKER] = policy.entrepreneurship.business.home_labour
+    w[Labour.ENTREPRENEUR] = policy.entrepreneurship.owner_home_labour
+    w[Labour.FLEXIBLE] = policy.flexible_work.home_labour
     return w
 
 
@@ -73,9 +78,9 @@ def per_capita(h: Households) -> np.ndarray:
 
 def credit_exits(p: People, h: Households, exiting: np.ndarray) -> np.ndarray:
     """The channel credited with each exit: the labour state of the member earning most this month
-    outside farming; else SOCIAL_SECURITY when a programme transfer reached the household; else FARM
-    (farm income and standing transfers did it)."""
-    channel = np.where(h.transfer[exiting] > 0, SOCIAL_SECURITY, Labour.FARM).astype(np.int8)
+    outside farming; else SOCIAL_SECURITY when the household is on the minimum living guarantee; else
+    FARM (farm income, standing transfers and any other programme transfer did it)."""
+    channel = np.where(h.on_floor[exiting], SOCIAL_SECURITY, Labour.FARM).astype(np.int8)
     if exiting.size == 0:
         return channel
     members = h.members_of(exiting)

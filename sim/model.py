@@ -142,7 +142,7 @@ class PovertyModel(mesa.Model):
         bonus = np.zeros(searchers.size)
         for prog in self.programmes:
             prog.job_bonus(searchers, bonus)
-        unidentified = ~self.households.identified[p.hh[searchers]]
+        unidentified = ~self.identified(searchers)
         for option in options:
             if option.programme.gives_jobs:
                 option.value = option.value + bonus
@@ -184,6 +184,11 @@ class PovertyModel(mesa.Model):
         exits = np.flatnonzero(was_poor & ~h.poor & alive)
         h.exit_channel[exits] = income.credit_exits(p, h, exits)
         return exits, int((~was_poor & h.poor).sum())
+
+    def identified(self, idx: np.ndarray) -> np.ndarray:
+        """Whether the poverty ledger knows the household of each person `idx` (see targeting): targeted
+        options and administrative placements reach only these."""
+        return self.households.identified[self.people.hh[idx]]
 
     def farm_loss(self, idx: np.ndarray, home_labour: float) -> np.ndarray:
         """Monthly farm income the household of each person would lose if that person gave only

@@ -30,6 +30,22 @@ class Quoted:
 
 
 @dataclass
+class Fitted:
+    """A value fitted by calibration (`python -m sim.calibrate`): the search bounds, the targets of
+    conf/targets/ it was fitted to, and how well they pin it down (see sim/calibrate/fit.py)."""
+
+    value: float = MISSING
+    bounds: list[float] = field(default_factory=list)
+    log: bool = False
+    near_best: list[float] = field(default_factory=list)  # 10-90% range over the trials meeting every target
+    sd_interval: list[float] = field(default_factory=list)  # value -/+ one joint standard deviation
+    sd_share_of_bounds: float = 0.0
+    identified: bool = True
+    trades_off_with: str = ""  # the parameter it is most correlated with in the fit, if strongly
+    targets: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Documented:
     """A config section whose values say where they come from: `quoted` (key -> figure and report)
     and `assumed` (key -> one-line reason). Keys are relative to the section."""

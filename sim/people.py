@@ -81,6 +81,7 @@ class Households:
         self.units = np.zeros(n)  # farm labour units at home last month
         self.identified = np.ones(n, bool)  # in the poverty ledger with its labour status (targeting)
         self.transfer = np.zeros(n)  # this month's programme transfers to the household, yuan
+        self.on_floor = np.zeros(n, bool)  # paid the minimum living guarantee this month (social security)
         self.income = np.zeros(n)  # this month, yuan
         self.income_ring = np.zeros((12, n))  # last 12 months of income
         self.trailing = np.zeros(n)  # sum of the last 12 months

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from omegaconf import MISSING
 
-from sim.params import Quoted, param
+from sim.params import Fitted, Quoted, param
 from sim.settings import (
     EmploymentServicesConfig,
     EntrepreneurshipConfig,
@@ -154,6 +154,7 @@ class BehaviourConfig:
     service_matching_bonus: float = param(0.5, "utility employment services add to every job option", ge=0, le=20)
     quoted: dict[str, Quoted] = field(default_factory=dict)
     assumed: dict[str, str] = field(default_factory=dict)
+    fitted: dict[str, Fitted] = field(default_factory=dict)  # written by `python -m sim.calibrate`
 
 
 @dataclass

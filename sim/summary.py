@@ -45,11 +45,15 @@ def summarise(model: PovertyModel, table: pd.DataFrame) -> dict:
 
 def left_behind(model: PovertyModel) -> pd.DataFrame:
     """Labourers at the end of the run by group: how many, what share is without work beyond the
-    farm, what share lives in a poor household, and both (the left behind)."""
+    farm, what share lives in a poor household, and both (the left behind). The left behind are split
+    into those whose household is on the social-security floor (nobody able to work; see
+    `programmes/social_security.py`) and those left behind by employment policy. Farm-only labourers
+    on the floor are also counted whether poor or not, as the floor lifts some of them out."""
     p, h = model.people, model.households
     lab = np.flatnonzero(p.role == Role.LABOURER)
     poor = h.poor[p.hh[lab]]
     idle = p.state[lab] == Labour.FARM
+    floor = h.on_floor[p.hh[lab]]
     groups = {
         "caring_duty": np.where(p.bound_carer[lab], "bound carer", "no binding duty"),
         "age_band": _age_band(p.age[lab]),
@@ -68,6 +72,9 @@ def left_behind(model: PovertyModel) -> pd.DataFrame:
                     "share_farm_only": float(idle[sel].mean()),
                     "share_in_poor_household": float(poor[sel].mean()),
                     "share_left_behind": float((idle & poor)[sel].mean()),
+                    "share_left_behind_on_floor": float((idle & poor & floor)[sel].mean()),
+                    "share_left_behind_by_employment": float((idle & poor & ~floor)[sel].mean()),
+                    "share_farm_only_on_floor": float((idle & floor)[sel].mean()),
                 }
             )
     return pd.DataFrame(rows)

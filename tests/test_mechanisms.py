@@ -17,6 +17,7 @@ from conftest import household_sum, make_model, programme, table
 
 from sim import income
 from sim.model import PovertyModel
+from sim.programmes import PROGRAMMES
 from sim.programmes.migration import away_value
 from sim.state import CHANNEL, MIGRANT_STATES, SEAT_STATES, WORKSHOP_STATES, Health, Labour, Role
 from sim.summary import summarise
@@ -341,7 +342,7 @@ def test_household_income_adds_up(scenario):
         farm = model.farm  # computed from the states held while working, before this month's quits
         assert (farm <= h.farm_potential * model.season[model.calendar_month] + 1e-9).all()
         members = household_sum(model, p.earnings - p.expense)
-        expected = farm + members + income.transfers(h, model.cfg.region)
+        expected = farm + members + income.transfers(h, model.cfg.region) + h.transfer  # + programme transfers
         np.testing.assert_allclose(h.income, expected, rtol=1e-9, atol=1e-6, err_msg=f"month {m.t}")
         totals.append(expected.sum())
     np.testing.assert_allclose(table(model)["household_income_total"].iloc[1:], totals, rtol=1e-9)
@@ -396,7 +397,7 @@ MIXES = {
     "workshops": ("workshops",),
     "labour_cooperation": ("labour_cooperation",),
     "welfare_posts": ("welfare_posts",),
-    "full_mix": ("workshops", "labour_cooperation", "welfare_posts"),
+    "full_mix": tuple(PROGRAMMES),  # every programme
 }
 
 

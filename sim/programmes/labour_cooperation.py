@@ -5,6 +5,8 @@ intent -> depart, the funnel the Yunxi pilot reports), and placements arranged m
 employment service. Organised departures get the transport subsidy (a share of the ticket) and the
 one-off job-search subsidy; follow-up services lower the quit hazard (see `migration.py`). A bound
 carer may attend a fair and even sign, but never departs.
+Fairs are open events, but the county fills them by mobilising the labourers its poverty ledger lists
+(and pays the subsidies against it): only labourers of households the ledger knows attend (targeting).
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ class LabourCooperation(Programme):
         u_attend = m.streams.per_person("fair.attend")
         can_attend = (p.state == Labour.FARM) & (p.health != Health.DISABLED) & (p.age <= self.cfg.max_age)
         attendees = np.flatnonzero(can_attend & (u_attend < b.fair_attend_rate))
+        attendees = attendees[m.identified(attendees)]  # cadres mobilise attendance from the ledger
         # Anyone may sign an intent; only those free to leave depart, in random order, up to the places.
         u_intent, u_depart = m.streams.rng("fair.outcome").random((2, attendees.size))
         value = self.organised_value(attendees, self.fair_dest)

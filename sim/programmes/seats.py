@@ -43,7 +43,9 @@ class SeatEmployers(Programme):
         for t, kind in enumerate(self.types):
             self.open_employers(t, round(kind.initial * model.cfg.scale))
         self.vacancies = np.zeros((len(self.kinds), n_vil), np.int64)
+        self.free = self.seats.copy()  # free seats per employer; nobody is seated before the first month
         self.awarded = np.zeros(model.people.n, bool)  # the award was paid for this person already
+        self._workers = np.zeros(0, np.int64)  # everyone seated since, some of whom may have left
         self._wage = np.array([k.piece_wage for k in self.types])
         self._busy_factor = np.array([k.busy_month_pay_factor for k in self.types])
         self._closure = np.array([k.closure_rate for k in self.types]) / 12
@@ -70,8 +72,12 @@ class SeatEmployers(Programme):
         return self.types[t].openings_per_year / 12 * self.model.cfg.scale * (1 + self.cfg.award_elasticity * award)
 
     def workers(self) -> np.ndarray:
-        p = self.model.people
-        return np.flatnonzero(self.kind_of_state[p.state] >= 0)
+        """Persons in this programme's seat states. Only `admit` seats anyone, so the list it keeps,
+        less those who have left in any way since (quits, closures, retirement), is all of them: no
+        pass over the whole population."""
+        w = self._workers
+        self._workers = w = w[self.kind_of_state[self.model.people.state[w]] >= 0]
+        return w
 
     def close(self, closing: np.ndarray) -> None:
         """Close employers (a boolean mask over employers) and lay off their workers."""
@@ -89,8 +95,14 @@ class SeatEmployers(Programme):
         self.close(self.open & (self.rng.random(self.open.size) < self._closure[self.type]))
         for t in range(len(self.kinds)):
             self.open_employers(t, int(self.rng.poisson(self.opening_rate(t))))
+        self.update_vacancies()
+
+    def update_vacancies(self) -> None:
+        """Free seats per employer (kept up to date by `admit` until the next supply) and per
+        kind and village (the capacity searchers see)."""
+        self.free = self.free_seats()
         self.vacancies[:] = 0
-        np.add.at(self.vacancies, (self.type, self.village), self.free_seats())
+        np.add.at(self.vacancies, (self.type, self.village), self.free)
 
     def free_seats(self) -> np.ndarray:
         p = self.model.people
@@ -100,18 +112,22 @@ class SeatEmployers(Programme):
     def options(self, searchers: np.ndarray) -> list[Option]:
         m = self.model
         p, b = m.people, m.cfg.behaviour
+        kinds = [t for t in range(len(self.types)) if self.vacancies[t].any()]
+        if not kinds:
+            return []
         village = m.households.village[p.hh[searchers]]
+        age, skill, carer = p.age[searchers], p.skill[searchers], p.bound_carer[searchers]
+        disabled = p.health[searchers] == Health.DISABLED
+        loss = m.farm_loss(searchers, np.array([[self.types[t].home_labour] for t in kinds]))  # a row per kind
         opts = []
-        for t, kind in enumerate(self.types):
-            if not self.vacancies[t].any():
-                continue
-            gain = self.expected_pay(searchers, t) - m.farm_loss(searchers, kind.home_labour)
+        for row, t in enumerate(kinds):
+            kind = self.types[t]
+            gain = self.expected_pay(searchers, t) - loss[row]
             value = b.income_weight * gain / 1000 + getattr(b, self.constant_names[t])
-            value -= b.care_penalty * (1 - kind.care_compatibility) * p.bound_carer[searchers]
-            closed = (self.vacancies[t][village] <= 0) | (p.age[searchers] > kind.max_age)
-            closed |= p.skill[searchers] < kind.min_skill
+            value -= b.care_penalty * (1 - kind.care_compatibility) * carer
+            closed = (self.vacancies[t][village] <= 0) | (age > kind.max_age) | (skill < kind.min_skill)
             if not kind.allow_disabled:
-                closed |= p.health[searchers] == Health.DISABLED
+                closed |= disabled
             opts.append(Option(self, t, np.where(closed, -np.inf, value), village, self.vacancies[t]))
         return opts
 
@@ -126,7 +142,7 @@ class SeatEmployers(Programme):
         """Seat each person at an employer of the chosen kind with a free seat in their village."""
         t = option.key
         p = self.model.people
-        free = self.free_seats()
+        free = self.free
         employers = np.flatnonzero((self.type == t) & (free > 0))
         employers = employers[np.argsort(self.village[employers], kind="stable")]
         slots = np.repeat(employers, free[employers])  # one entry per free seat, grouped by village
@@ -138,7 +154,9 @@ class SeatEmployers(Programme):
         first[1:] = village[1:] != village[:-1]
         rank = np.arange(village.size) - np.maximum.accumulate(np.where(first, np.arange(village.size), 0))
         seat = slots[np.searchsorted(slot_village, village) + rank]
+        self._workers = np.concatenate([self.workers(), persons])
         p.set_state(persons, self.states[t], seat=seat)
+        np.subtract.at(free, seat, 1)
         new = persons[~self.awarded[persons]]
         self.awarded[new] = True
         self.spend("award", self.cfg.award_per_worker * new.size)

@@ -1,9 +1,81 @@
-"""TODO(issue 4): programme module under construction in this session."""
+"""The social-security floor: the minimum living guarantee (低保) for households that cannot work.
+
+Without it the model would count households with nobody able to work as "left behind by employment
+policy" without saying so. A household has no labour capacity when none of its labourers can take
+work: it has no labourer, or every labourer is disabled or a bound carer (a carer may take a
+home-based job, but the guarantee does not ask it to). Such a household is on the floor when its
+trailing 12-month income per person, leaving out the guarantee itself, is below the year's dibao
+line, and it took the guarantee up (one draw per household, so the same households take it up in
+every month and every policy mix). Each month it is paid the gap to the line: (line - own income
+per person) x members / 12, into `households.transfer`. Being paid on last year's income is how the
+guarantee's yearly means test works; after a year on the floor the household's income per person
+is the line. Exits with this transfer as the only income beyond the farm are credited to the
+SOCIAL_SECURITY channel (`income.credit_exits`).
+
+The floor starts with the run (nothing is paid while the initial year of income is filled in), so the
+households poor at the start are the same in every mix. It is run by civil affairs on its own means
+test, not through the poverty ledger: targeting does not limit it.
+"""
 
 from __future__ import annotations
 
+import numpy as np
+
+from sim import income
 from sim.programmes.base import Programme
+from sim.state import Health, Role
 
 
 class SocialSecurity(Programme):
     name = "social_security"
+    spending_items = ("transfer",)
+    counters = ("households", "people")
+    targeted = False
+    gives_jobs = False
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.cfg = model.cfg.policy.social_security
+        n = model.households.n
+        self.takes_up = model.streams.rng("social_security.take_up").random(n) < self.cfg.take_up
+        self.candidates = np.zeros(0, np.int64)
+        self.paid_ring = np.zeros((12, 0))  # paid to each candidate in each of the last 12 months
+        self._find_candidates()
+
+    def _find_candidates(self) -> None:
+        """Households with no labour capacity that take the guarantee up, and their sizes: both change
+        only with January's demography. Payments still in the 12-month window go with them."""
+        p, h = self.model.people, self.model.households
+        able = (p.role == Role.LABOURER) & (p.health != Health.DISABLED) & ~p.bound_carer
+        capacity = np.bincount(p.hh[able], minlength=h.n) > 0
+        found = np.flatnonzero(~capacity & self.takes_up & (h.size > 0))
+        ring = np.zeros((12, h.n))
+        ring[:, self.candidates] = self.paid_ring
+        self.candidates, self.paid_ring = found, ring[:, found]
+        self.paid_trailing = self.paid_ring.sum(axis=0)
+        self.size = h.size[found].astype(float)
+
+    def new_year(self, school_leavers: np.ndarray) -> None:
+        self._find_candidates()
+
+    def pay(self) -> None:
+        m = self.model
+        h = m.households
+        h.on_floor[:] = False
+        if m.t == 0:
+            return
+        # Own income over the last 12 months (the window `h.trailing` covers now); this month's
+        # payment then replaces the one of 12 months ago, as the month's income will in `h.trailing`.
+        cand = self.candidates
+        own = (h.trailing[cand] - self.paid_trailing) / self.size
+        line = income.poverty_line(self.cfg.dibao_line, m.year)
+        paid = np.maximum(line - own, 0.0) * (self.size / 12)
+        slot = m.t % 12
+        self.paid_trailing += paid - self.paid_ring[slot]
+        self.paid_ring[slot] = paid
+        h.transfer[cand] += paid
+        on = paid > 0
+        h.on_floor[cand] = on
+        self.spend("transfer", paid.sum())
+        self.counts["households"] += int(on.sum())
+        self.counts["people"] += int(self.size[on].sum())

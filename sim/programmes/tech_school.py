@@ -1,9 +1,84 @@
-"""TODO(issue 4): programme module under construction in this session."""
+"""Free technical schooling for school leavers of poor families (两后生).
+
+Each January, young labourers of identified households who left school and have no work (up to
+`max_age`, each offered once) may enrol free, up to the year's places. Students are in
+`Labour.TECH_SCHOOL`: they do not work, give no farm labour and earn nothing, so the household loses
+their labour while the programme pays tuition, board and subsidy. After `years` they graduate in
+January with the graduate skill level, so their pay and options are those of skilled workers, and
+the school helps them into work for some months (priority search and the trained-job bonus).
+"""
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.programmes.base import Programme
+from sim.programmes.employment_services import FollowUp
+from sim.state import Health, Labour, Role
 
 
 class TechSchool(Programme):
     name = "tech_school"
+    spending_items = ("schooling",)
+    counters = ("offered", "enrolled", "graduated", "employed")
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.cfg = model.cfg.policy.tech_school
+        self.offered = np.zeros(model.people.n, bool)
+        self.students = np.zeros(0, np.int64)
+        self.placement = FollowUp(model.people.n)
+
+    def supply(self) -> None:
+        """In January (after the school leavers joined the labourers): graduation, then enrolment."""
+        if self.model.calendar_month != 1:
+            return
+        p = self.model.people
+        self.students = self.students[p.state[self.students] == Labour.TECH_SCHOOL]
+        self._graduate()
+        self._enrol()
+
+    def _graduate(self) -> None:
+        m = self.model
+        p, b = m.people, m.cfg.behaviour
+        done = p.tenure[self.students] >= 12 * self.cfg.years
+        grads = self.students[done]
+        self.students = self.students[~done]
+        skill = p.skill[grads]
+        after = np.maximum(skill, self.cfg.graduate_skill).astype(p.skill.dtype)
+        p.productivity[grads] *= (1 + b.skill_wage_premium * after) / (1 + b.skill_wage_premium * skill)
+        p.skill[grads] = after
+        p.release(grads)
+        self.placement.add(grads, m.t - 1, self.cfg.placement_months)  # help from this month on
+        self.counts["graduated"] += grads.size
+
+    def _enrol(self) -> None:
+        m = self.model
+        p, cfg = m.people, self.cfg
+        young = (p.role == Role.LABOURER) & (p.state == Labour.FARM) & (p.age <= cfg.max_age) & ~self.offered
+        if not cfg.allow_disabled:
+            young &= p.health != Health.DISABLED
+        offered = np.flatnonzero(young)
+        offered = offered[m.identified(offered)]
+        self.offered[offered] = True
+        u = m.streams.per_person("tech_school.enrol")[offered]
+        willing = offered[u < cfg.enrol_rate]
+        places = cfg.places_per_year * m.cfg.scale
+        places = int(places) + int(m.streams.rng("tech_school.places").random() < places - int(places))
+        enrolled = willing[np.argsort(u[u < cfg.enrol_rate])][:places]
+        p.set_state(enrolled, Labour.TECH_SCHOOL)
+        self.students = np.concatenate([self.students, enrolled])
+        self.counts["offered"] += offered.size
+        self.counts["enrolled"] += enrolled.size
+
+    def search_factor(self, rate: np.ndarray) -> None:
+        self.placement.raise_search(rate, 1.0)
+
+    def job_bonus(self, searchers: np.ndarray, bonus: np.ndarray) -> None:
+        self.placement.add_bonus(searchers, bonus, self.model.cfg.behaviour.trained_job_bonus)
+
+    def pay(self) -> None:
+        self.spend("schooling", self.cfg.cost_per_student_month * self.students.size)
+
+    def separate(self, u: np.ndarray) -> None:
+        self.counts["employed"] += self.placement.settle(self.model.people.state, self.model.t).size

@@ -1,9 +1,214 @@
-"""TODO(issue 4): programme module under construction in this session."""
+"""Skills training: general courses (taught in farm-slack months), labour-brand courses in named
+trades (electricians, nannies, housekeeping) and special classes for older, least schooled or
+disabled labourers.
+
+A labourer weighing options may ask for a course: an option, not a job, valued by the allowance net
+of lost farm income over the course and by the pay rise it promises. A request is accepted when the
+intake it would join (the request delay, in whole months, ahead) has a free place; the labourer then
+waits without searching. Trainees are in `Labour.TRAINING` for the course length, paid a daily
+living allowance (their earnings) while the programme also pays the provider. On completion the
+skill level rises (pay follows through productivity), brand graduates earn a premium on their pay,
+and the course's placement service takes on a share of graduates: for some months they weigh job
+options every month and see the trained-job bonus.
+"""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
+from sim.choice import Option
 from sim.programmes.base import Programme
+from sim.programmes.employment_services import FollowUp
+from sim.state import SKILL_NAMES, Health, Labour
+
+KINDS = ("general", "brand", "special")
+DAYS_PER_MONTH = 365.25 / 12
+MAX_SKILL = len(SKILL_NAMES) - 1
+MAX_AGE = 100  # eligibility is tabulated by age up to here
+DONE_SETS = 2 ** len(KINDS)  # sets of course kinds a labourer may have completed
+DISABLED = int(Health.DISABLED)  # a plain int: comparing int8 arrays with an IntEnum is slow
 
 
 class Training(Programme):
     name = "training"
+    spending_items = ("allowance", "course_cost")
+    # Totals, and graduates and employed by course kind (`brand_graduates`, ...).
+    counters = (
+        "booked",
+        "starts",
+        "lapsed",
+        "graduates",
+        "placed",
+        "employed",
+        *(f"{k}_{c}" for k in KINDS for c in ("graduates", "employed")),
+    )
+    gives_jobs = False
+
+    def __init__(self, model):
+        super().__init__(model)
+        cfg = self.cfg = model.cfg.policy.training
+        self.courses = [getattr(cfg, k) for k in KINDS]
+        self.lag = math.ceil(cfg.request_delay_days / DAYS_PER_MONTH)  # months from request to start
+        self.monthly_allowance = cfg.allowance_per_day * cfg.days_per_month
+        self.course_months = np.array([c.months for c in self.courses])
+        self.skill_gain = np.array([c.skill_gain for c in self.courses])
+        self.wage_premium = np.array([c.wage_premium for c in self.courses])
+        self.placement_rate = np.array([c.placement_rate for c in self.courses])
+        self.closed_for = self._closed_for()
+        self.pay_factor = self._pay_factor(model.cfg.behaviour)
+        self.pay_rise_factor = self.pay_factor - 1
+        n = model.people.n
+        self.course = np.full(n, -1, np.int8)  # course kind booked or attended
+        self.graduated_from = np.full(n, -1, np.int8)  # kind of the latest course completed
+        self.start = np.full(n, -1, np.int32)  # month a booked course starts
+        self.done = np.zeros(n, np.int8)  # bit k set: completed a course of kind k (each kind once)
+        self.premium = np.zeros(n)  # graduates' relative pay premium in their trade
+        self.booked = np.zeros(0, np.int64)
+        self.trainees = np.zeros(0, np.int64)
+        self.placement = FollowUp(n)
+        self.capacity = np.zeros((len(KINDS), 1), np.int64)  # free places in the intake now on offer
+        self.rng = model.streams.rng("training.places")
+
+    # ------------------------------------------------------------------ intake
+    def supply(self) -> None:
+        """Graduate those who completed their course last month, start the courses booked for this
+        month, and open the places of the intake this month's requests would join."""
+        m = self.model
+        p = m.people
+        self.trainees = self.trainees[p.state[self.trainees] == Labour.TRAINING]  # retirements
+        kind = self.course[self.trainees]
+        finished = p.tenure[self.trainees] >= self.course_months[kind]
+        self._graduate(self.trainees[finished], kind[finished])
+        self.trainees = self.trainees[~finished]
+        due = self.start[self.booked] == m.t
+        self._start(self.booked[due])
+        self.booked = self.booked[~due]
+        intake_month = (m.calendar_month - 1 + self.lag) % 12 + 1
+        busy = intake_month in m.cfg.region.busy_months
+        for k, course in enumerate(self.courses):
+            places = 0.0 if course.slack_months_only and busy else course.places_per_month * m.cfg.scale
+            self.capacity[k, 0] = int(places) + int(self.rng.random() < places - int(places))
+
+    def _start(self, persons: np.ndarray) -> None:
+        """Start the course for those still without work; the others' bookings lapse."""
+        p = self.model.people
+        free = p.state[persons] == Labour.FARM
+        starting, lapsed = persons[free], persons[~free]
+        p.set_state(starting, Labour.TRAINING)
+        self.trainees = np.concatenate([self.trainees, starting])
+        self.start[persons] = -1
+        self.course[lapsed] = -1
+        self.counts["starts"] += starting.size
+        self.counts["lapsed"] += lapsed.size
+
+    # ------------------------------------------------------------------ requests
+    def options(self, searchers: np.ndarray) -> list[Option]:
+        """One option per course kind with places (rows: kinds; columns: searchers)."""
+        open_kinds = np.flatnonzero(self.capacity[:, 0] > 0)
+        if open_kinds.size == 0:
+            return []
+        m = self.model
+        p, b = m.people, m.cfg.behaviour
+        age, skill = p.age[searchers], p.skill[searchers]
+        disabled = p.health[searchers] == DISABLED
+        disadvantaged = (age >= self.cfg.disadvantaged_age) | (skill == 0) | disabled
+        who = ((np.minimum(age, MAX_AGE) * 2 + disadvantaged) * 2 + disabled) * DONE_SETS + self.done[searchers]
+        closed = np.take(self.closed_for[open_kinds], who, axis=1) | (self.start[searchers] >= 0)
+        weight = b.income_weight / 1000
+        course_money = (self.monthly_allowance - m.farm_loss(searchers, 0.0)) * (weight / b.upfront_months)
+        value = np.multiply.outer(self.course_months[open_kinds], course_money)
+        value += np.take(self.pay_rise_factor[open_kinds], skill, axis=1) * (
+            weight * self.cfg.reference_wage * p.productivity[searchers]
+        )
+        value += b.constant_training
+        value[closed] = -np.inf
+        group = np.zeros(searchers.size, np.int64)
+        return [Option(self, k, value[j], group, self.capacity[k]) for j, k in enumerate(open_kinds)]
+
+    def _closed_for(self) -> np.ndarray:
+        """Whether course k is closed to a labourer, tabulated once (rows: kinds) by the labourer's age,
+        being older/least schooled/disabled, being disabled and the course kinds already completed
+        (bit set), in the order `options` codes them."""
+        age, disadvantaged, disabled, done = np.meshgrid(
+            np.arange(MAX_AGE + 1), [False, True], [False, True], np.arange(DONE_SETS), indexing="ij"
+        )
+        closed = np.zeros((len(KINDS), age.size), bool)
+        for k, c in enumerate(self.courses):
+            shut = (age < c.min_age) | (age > c.max_age) | ((done >> k) & 1 == 1)  # each kind once
+            shut |= disabled & (not c.allow_disabled)
+            shut |= ~disadvantaged & c.disadvantaged_only
+            closed[k] = shut.ravel()
+        return closed
+
+    def _pay_factor(self, b) -> np.ndarray:
+        """Pay after course k relative to before, by skill level before (rows: kinds): the skill
+        premium on the levels gained times the trade premium."""
+        skill = np.arange(MAX_SKILL + 1)
+        after = np.minimum(skill + self.skill_gain[:, None], MAX_SKILL)
+        return (
+            (1 + b.skill_wage_premium * after) / (1 + b.skill_wage_premium * skill) * (1 + self.wage_premium[:, None])
+        )
+
+    def admit(self, option: Option, persons: np.ndarray) -> None:
+        self.course[persons] = option.key
+        self.counts["booked"] += persons.size
+        if self.lag == 0:
+            self._start(persons)
+            return
+        self.start[persons] = self.model.t + self.lag
+        self.booked = np.concatenate([self.booked, persons])
+
+    def search_factor(self, rate: np.ndarray) -> None:
+        rate[self.booked] = 0.0  # waiting for a course
+        self.placement.raise_search(rate, 1.0)
+
+    def job_bonus(self, searchers: np.ndarray, bonus: np.ndarray) -> None:
+        self.placement.add_bonus(searchers, bonus, self.model.cfg.behaviour.trained_job_bonus)
+
+    # ------------------------------------------------------------------ courses
+    def pay(self) -> None:
+        n = self.trainees.size
+        self.model.people.earnings[self.trainees] += self.monthly_allowance
+        self.spend("allowance", self.monthly_allowance * n)
+        self.spend("course_cost", self.cfg.course_cost_per_month * n)
+
+    def separate(self, u: np.ndarray) -> None:
+        m = self.model
+        employed = self.placement.settle(m.people.state, m.t)
+        self._count_by_kind("employed", self.graduated_from[employed])
+
+    def _graduate(self, grads: np.ndarray, kind: np.ndarray) -> None:
+        m = self.model
+        p = m.people
+        skill = p.skill[grads]
+        p.productivity[grads] *= self.pay_factor[kind, skill]
+        p.skill[grads] = np.minimum(skill + self.skill_gain[kind], MAX_SKILL)
+        premium = self.wage_premium[kind]
+        self.premium[grads] = (1 + self.premium[grads]) * (1 + premium) - 1
+        self.done[grads] |= (1 << kind).astype(np.int8)
+        self.course[grads] = -1
+        self.graduated_from[grads] = kind
+        p.release(grads)
+        placed = grads[m.streams.rng("training.placement").random(grads.size) < self.placement_rate[kind]]
+        self.placement.add(placed, m.t - 1, self.cfg.placement_months)  # help from this month on
+        self._count_by_kind("graduates", kind)
+        self.counts["placed"] += placed.size
+
+    def _count_by_kind(self, counter: str, kind: np.ndarray) -> None:
+        self.counts[counter] += kind.size
+        for k, n in zip(KINDS, np.bincount(kind, minlength=len(KINDS)), strict=True):
+            self.counts[f"{k}_{counter}"] += int(n)
+
+    def new_year(self, school_leavers: np.ndarray) -> None:
+        """Productivity was just recomputed from skill, health and age: put the trade premium back."""
+        holders = np.flatnonzero(self.premium > 0)
+        self.model.people.productivity[holders] *= 1 + self.premium[holders]
+
+    @classmethod
+    def measure_names(cls) -> tuple[str, ...]:
+        return ("training_waiting",)
+
+    def record(self) -> dict[str, float]:
+        return {"training_waiting": self.booked.size}

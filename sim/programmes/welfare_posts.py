@@ -38,6 +38,7 @@ class WelfarePosts(Programme):
         p, h = m.people, m.households
         stuck = p.bound_carer | (p.health != Health.HEALTHY) | (p.age >= self.cfg.cannot_leave_age)
         cand = np.flatnonzero((p.state == Labour.FARM) & stuck)
+        cand = cand[m.identified(cand)]  # posts are allocated from the poverty ledger
         excluded = np.zeros(h.n, bool)  # households with stable work or a post already
         excluded[p.hh[EXCLUDING[p.state]]] = True
         hh = p.hh[cand]

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sim.params import ProgrammeConfig, param
+from sim.settings.workshops import WorkshopType
 
 
 @dataclass
 class EntrepreneurshipConfig(ProgrammeConfig):
-    start_rate: float = param(0.01, "monthly chance a recent returnee starts a business, with support", ge=0, le=1)
-    returnee_window_months: int = param(24, "months after returning in which a returnee may start", ge=1)
-    min_months_away: int = param(12, "months worked away before returning", ge=0)
-    loan_cap: float = param(100000.0, "yuan, guaranteed start-up loan cap", ge=0)
-    loan_mean: float = param(60000.0, "yuan, average loan taken", ge=0)
-    interest_subsidy_rate: float = param(0.05, "per year of the loan, paid by the programme", ge=0, le=1)
+    start_rate: float = param(0.01, "monthly chance an eligible returnee starts a business, with support", ge=0, le=1)
+    returnee_window_months: int = param(24, "months after returning in which a returnee may start", ge=1, le=600)
+    min_months_away: int = param(12, "months worked away in the latest spell, at least", ge=0, le=600)
+    max_age: int = param(55, "years, oldest starter", ge=16, le=100)
     startup_subsidy: float = param(5000.0, "yuan once per business", ge=0)
-    jobs_mean: float = param(4.15, "poor workers per business (Poisson mean)", ge=0)
-    wage: float = param(1800.0, "yuan/month paid to a worker", ge=0)
+    loan: float = param(100000.0, "yuan, guaranteed start-up loan per business", ge=0)
+    loan_months: int = param(24, "months the loan runs", ge=0, le=120)
+    interest_subsidy_rate: float = param(0.05, "per year of the loan outstanding, paid by the programme", ge=0, le=1)
+    default_share: float = param(0.5, "share of the outstanding loan the guarantee fund repays on failure", ge=0, le=1)
     owner_income: float = param(3000.0, "yuan/month, the owner's net income", ge=0)
-    failure_rate: float = param(0.15, "per business per year", ge=0, le=12)
+    owner_home_labour: float = param(0.3, "farm labour units an owner still gives", ge=0, le=1)
+    award_per_worker: float = param(0.0, "yuan per poor worker hired, once, paid to the business", ge=0)
+    # Jobs for poor workers at each business: `seats_mean` jobs per business, `closure_rate` the
+    # yearly failure hazard, `piece_wage` the monthly wage. Businesses are opened by returnees only:
+    # `initial` and `openings_per_year` are not used.
+    business: WorkshopType = field(default_factory=WorkshopType)

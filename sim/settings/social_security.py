@@ -10,5 +10,8 @@ from sim.params import ProgrammeConfig, param
 
 @dataclass
 class SocialSecurityConfig(ProgrammeConfig):
-    dibao_line: float = param(3200.0, "yuan/person/year guaranteed", ge=0)
+    # By year, like the poverty line: interpolated between the years given, flat beyond them.
+    dibao_line: dict[int, float] = param(
+        {2016: 3500.0, 2020: 4800.0}, "yuan/person/year guaranteed, by calendar year (interpolated)"
+    )
     take_up: float = param(0.9, "share of eligible households enrolled", ge=0, le=1)

@@ -11,12 +11,14 @@ from sim.params import ProgrammeConfig, param
 class CourseConfig:
     """One kind of course: general, labour-brand (named trades) or special classes."""
 
-    places_per_month: int = param(0, "course starts per month, county-wide", ge=0)
+    places_per_month: float = param(0.0, "course starts per intake month, county-wide", ge=0)
     months: int = param(1, "course length", ge=1, le=24)
     skill_gain: int = param(1, "schooling/skill levels gained on completion", ge=0, le=3)
-    placement_rate: float = param(0.5, "share of graduates the course places straight into work", ge=0, le=1)
+    placement_rate: float = param(0.5, "share of graduates the course's placement service takes on", ge=0, le=1)
     wage_premium: float = param(0.0, "relative pay rise of graduates in their trade", ge=0, le=2)
-    slack_months_only: bool = False
+    slack_months_only: bool = param(False, "switch: classes start only in farm-slack months")
+    disadvantaged_only: bool = param(False, "switch: only older, least schooled or disabled labourers")
+    allow_disabled: bool = param(False, "switch: disabled labourers may take the course")
     min_age: int = param(16, "years", ge=16, le=100)
     max_age: int = param(64, "years", ge=16, le=100)
 
@@ -27,6 +29,9 @@ class TrainingConfig(ProgrammeConfig):
     days_per_month: float = param(22.0, "training days in a course month", ge=0, le=31)
     course_cost_per_month: float = param(800.0, "yuan per trainee-month paid to the provider", ge=0)
     request_delay_days: float = param(15.0, "days from a request to the course start, at most", ge=0, le=365)
+    placement_months: int = param(3, "months a placed graduate searches with priority and the job bonus", ge=0, le=24)
+    reference_wage: float = param(3000.0, "yuan/month a graduate expects, to value the pay rise", ge=0)
+    disadvantaged_age: int = param(50, "years; from this age a labourer counts as older", ge=16, le=100)
     general: CourseConfig = field(default_factory=CourseConfig)
     brand: CourseConfig = field(default_factory=CourseConfig)
     special: CourseConfig = field(default_factory=CourseConfig)
