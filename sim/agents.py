@@ -78,11 +78,11 @@ class Household(mesa.Agent):
                 "person": idx,
                 "age": p.age[idx],
                 "female": p.female[idx],
-                "role": [Role(r).name.lower() for r in p.role[idx]],
-                "health": [Health(x).name.lower() for x in p.health[idx]],
+                "role": [Role.name_of(r).lower() for r in p.role[idx]],
+                "health": [Health.name_of(x).lower() for x in p.health[idx]],
                 "skill": p.skill[idx],
                 "bound_carer": p.bound_carer[idx],
-                "work": [CHANNEL.get(Labour(s), "-") for s in p.state[idx]],
+                "work": [CHANNEL.get(int(s), "-") for s in p.state[idx]],
                 "earnings": p.earnings[idx],
             }
         )

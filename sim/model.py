@@ -38,6 +38,7 @@ class PovertyModel(mesa.Model):
         self.season = income.season_weights(cfg.region)
         self.labour_weight = income.home_labour_by_state(cfg.policy)
         self.t = 0
+        self._farm_cache = None
         self.returned = np.zeros(0, np.int64)
         self.year, self.calendar_month, self.is_busy_month = cfg.start_year, 0, False
         self.line = income.poverty_line(cfg.poverty_line, self.year)
@@ -136,7 +137,9 @@ class PovertyModel(mesa.Model):
             prog.search_factor(rate)
         u_search = self.streams.per_person("search")
         searchers = np.flatnonzero((p.state == Labour.FARM) & (u_search < rate))
+        self._farm_cache = self._farm_arrays(searchers)
         options = [opt for prog in self.programmes for opt in prog.options(searchers)]
+        self._farm_cache = None
         if not options or searchers.size == 0:
             return
         bonus = np.zeros(searchers.size)
@@ -190,15 +193,19 @@ class PovertyModel(mesa.Model):
         options and administrative placements reach only these."""
         return self.households.identified[self.people.hh[idx]]
 
+    def _farm_arrays(self, idx: np.ndarray) -> tuple:
+        h = self.households
+        hh = self.people.hh[idx]
+        return idx, h.units[hh], h.farm_need[hh], h.farm_potential[hh] / 12 * (1 - self.cfg.region.farm_floor)
+
     def farm_loss(self, idx: np.ndarray, home_labour: float) -> np.ndarray:
         """Monthly farm income the household of each person would lose if that person gave only
         `home_labour` units to the farm instead of one."""
-        h, r = self.households, self.cfg.region
-        hh = self.people.hh[idx]
-        units = h.units[hh]
-        need = h.farm_need[hh]
+        cached = self._farm_cache
+        # Every option of the month asks about the same searchers: their arrays are gathered once.
+        _, units, need, scale = cached if cached is not None and cached[0] is idx else self._farm_arrays(idx)
         drop = np.minimum(1, units / need) - np.minimum(1, (units - 1 + home_labour) / need)
-        return h.farm_potential[hh] / 12 * (1 - r.farm_floor) * np.maximum(drop, 0)
+        return scale * np.maximum(drop, 0)
 
     def _record(self, exits: np.ndarray, returns: int) -> None:
         channels = self.households.exit_channel[exits]

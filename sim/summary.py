@@ -57,7 +57,7 @@ def left_behind(model: PovertyModel) -> pd.DataFrame:
     groups = {
         "caring_duty": np.where(p.bound_carer[lab], "bound carer", "no binding duty"),
         "age_band": _age_band(p.age[lab]),
-        "health": np.array([Health(x).name.lower() for x in range(3)])[p.health[lab]],
+        "health": np.array([Health.name_of(x).lower() for x in range(3)])[p.health[lab]],
         "skill": np.array(SKILL_NAMES)[p.skill[lab]],
     }
     rows = []

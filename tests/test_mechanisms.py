@@ -172,7 +172,7 @@ def test_carer_away_is_called_home_in_january():
 
 def test_every_labourer_in_exactly_one_labour_state(scenario):
     """Living labourers are in one of the labour states (never NONE); everyone else is in NONE."""
-    valid = np.array([int(s) for s in Labour if s is not Labour.NONE])
+    valid = np.array([s for s in Labour if s != Labour.NONE])
     for m in monthly(*scenario):
         p = m.model.people
         labourer = p.role == Role.LABOURER

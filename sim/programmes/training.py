@@ -28,7 +28,6 @@ DAYS_PER_MONTH = 365.25 / 12
 MAX_SKILL = len(SKILL_NAMES) - 1
 MAX_AGE = 100  # eligibility is tabulated by age up to here
 DONE_SETS = 2 ** len(KINDS)  # sets of course kinds a labourer may have completed
-DISABLED = int(Health.DISABLED)  # a plain int: comparing int8 arrays with an IntEnum is slow
 
 
 class Training(Programme):
@@ -112,7 +111,7 @@ class Training(Programme):
         m = self.model
         p, b = m.people, m.cfg.behaviour
         age, skill = p.age[searchers], p.skill[searchers]
-        disabled = p.health[searchers] == DISABLED
+        disabled = p.health[searchers] == Health.DISABLED
         disadvantaged = (age >= self.cfg.disadvantaged_age) | (skill == 0) | disabled
         who = ((np.minimum(age, MAX_AGE) * 2 + disadvantaged) * 2 + disabled) * DONE_SETS + self.done[searchers]
         closed = np.take(self.closed_for[open_kinds], who, axis=1) | (self.start[searchers] >= 0)

@@ -13,10 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.programmes.base import Programme
-from sim.state import STABLE_WORK_STATES, Health, Labour
+from sim.state import STABLE_WORK_STATES, Health, Labour, in_states
 
-EXCLUDING = np.zeros(len(Labour), bool)
-EXCLUDING[[*STABLE_WORK_STATES, Labour.WELFARE_POST]] = True
+EXCLUDING_STATES = (*STABLE_WORK_STATES, Labour.WELFARE_POST)
 
 
 class WelfarePosts(Programme):
@@ -40,7 +39,7 @@ class WelfarePosts(Programme):
         cand = np.flatnonzero((p.state == Labour.FARM) & stuck)
         cand = cand[m.identified(cand)]  # posts are allocated from the poverty ledger
         excluded = np.zeros(h.n, bool)  # households with stable work or a post already
-        excluded[p.hh[EXCLUDING[p.state]]] = True
+        excluded[p.hh[np.flatnonzero(in_states(p.state, EXCLUDING_STATES))]] = True
         hh = p.hh[cand]
         return cand[~excluded[hh] & (m.income_per_capita[hh] < self.cfg.income_threshold * m.line)]
 
