@@ -14,12 +14,14 @@ import pandas as pd
 from sim.plots import CHANNEL_COLOURS, CHANNEL_LABELS
 from sim.state import EXIT_CHANNEL
 
-MIX_ORDER = ["none", "workshops", "labour_cooperation", "welfare_posts", "full_mix"]
+MIX_ORDER = ["none", "workshops", "labour_cooperation", "welfare_posts", "bazhong_2018", "hainan_2022", "full_mix"]
 MIX_COLOURS = {
     "none": "#555555",
     "workshops": "#1b9e77",
     "labour_cooperation": "#3a5fcd",
     "welfare_posts": "#e7298a",
+    "bazhong_2018": "#7570b3",
+    "hainan_2022": "#66a61e",
     "full_mix": "#d95f02",
 }
 DIMENSION_TITLES = {
