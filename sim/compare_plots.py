@@ -14,7 +14,16 @@ import pandas as pd
 from sim.plots import CHANNEL_COLOURS, CHANNEL_LABELS
 from sim.state import EXIT_CHANNEL
 
-MIX_ORDER = ["none", "workshops", "labour_cooperation", "welfare_posts", "bazhong_2018", "hainan_2022", "full_mix"]
+MIX_ORDER = [
+    "none",
+    "workshops",
+    "labour_cooperation",
+    "welfare_posts",
+    "bazhong_2018",
+    "hainan_2022",
+    "employment_mix",
+    "full_mix",
+]
 MIX_COLOURS = {
     "none": "#555555",
     "workshops": "#1b9e77",
@@ -22,6 +31,7 @@ MIX_COLOURS = {
     "welfare_posts": "#e7298a",
     "bazhong_2018": "#7570b3",
     "hainan_2022": "#66a61e",
+    "employment_mix": "#a6761d",
     "full_mix": "#d95f02",
 }
 DIMENSION_TITLES = {
