@@ -51,3 +51,21 @@ def household_sum(model: PovertyModel, values: np.ndarray) -> np.ndarray:
     out = np.zeros(model.households.n)
     np.add.at(out, model.people.hh, values)
     return out
+
+
+def spy_on_search_and_bonus(prog, months: list[dict]) -> None:
+    """Wrap a programme's `search_factor` and `job_bonus` hooks so that each month (the last dict in
+    `months`) records the search rates before and after, the searchers and the bonus it added."""
+    search_fn, bonus_fn = prog.search_factor, prog.job_bonus
+
+    def search_factor(rate):
+        before = rate.copy()
+        search_fn(rate)
+        months[-1]["rate_before"], months[-1]["rate"] = before, rate.copy()
+
+    def job_bonus(searchers, bonus):
+        before = bonus.copy()
+        bonus_fn(searchers, bonus)
+        months[-1]["searchers"], months[-1]["bonus"] = searchers.copy(), bonus - before
+
+    prog.search_factor, prog.job_bonus = search_factor, job_bonus

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_model, programme, table
+from conftest import make_model, programme, spy_on_search_and_bonus, table
 
 from sim.programmes.employment_services import IN_WORK
 from sim.state import Labour
@@ -44,19 +44,7 @@ def half_identified():
     model.households.identified[1::2] = False
     es = programme(model, "employment_services")
     months = []
-    bonus_fn, search_fn = es.job_bonus, es.search_factor
-
-    def search_factor(rate):
-        before = rate.copy()
-        search_fn(rate)
-        months[-1]["rate_before"], months[-1]["rate"] = before, rate.copy()
-
-    def job_bonus(searchers, bonus):
-        before = bonus.copy()
-        bonus_fn(searchers, bonus)
-        months[-1]["searchers"], months[-1]["bonus"] = searchers.copy(), bonus - before
-
-    es.search_factor, es.job_bonus = search_factor, job_bonus
+    spy_on_search_and_bonus(es, months)
     for _ in range(24):
         months.append({"state_before": model.people.state.copy()})
         model.step()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_model, programme, table
+from conftest import make_model, programme, spy_on_search_and_bonus, table
 
 from sim.programmes.employment_services import IN_WORK
 
@@ -23,19 +23,7 @@ def monitoring_run():
     model.households.identified[1::2] = False
     rm = programme(model, "return_monitoring")
     months = []
-    search_fn, bonus_fn = rm.search_factor, rm.job_bonus
-
-    def search_factor(rate):
-        before = rate.copy()
-        search_fn(rate)
-        months[-1]["rate_before"], months[-1]["rate"] = before, rate.copy()
-
-    def job_bonus(searchers, bonus):
-        before = bonus.copy()
-        bonus_fn(searchers, bonus)
-        months[-1]["searchers"], months[-1]["bonus"] = searchers.copy(), bonus - before
-
-    rm.search_factor, rm.job_bonus = search_factor, job_bonus
+    spy_on_search_and_bonus(rm, months)
     for _ in range(MONTHS):
         months.append({"cases_before": rm.cases.persons.copy()})
         model.step()

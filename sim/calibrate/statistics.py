@@ -190,16 +190,9 @@ class ColumnAt(Statistic):
 
 
 @dataclass
-class ColumnPerMean(Statistic):
+class ColumnPerMean(ColumnRatio):
     """Sum of the `numerator` columns over `months` per average month-end value of the `denominator`
     columns over the same months (e.g. rewards paid per migrant in a year)."""
-
-    numerator: list[str]
-    denominator: list[str]
-    months: list[int]
-
-    def columns(self) -> list[str]:
-        return [*self.numerator, *self.denominator]
 
     def value(self, model, table):
         rows = _months(table, self.months)
