@@ -127,7 +127,7 @@ def cost_vs_reduction(paired: pd.DataFrame, path: Path) -> Path:
 
 def left_behind(table: pd.DataFrame, path: Path) -> Path:
     """Share of labourers left behind (farm only, in a poor household) per group and mix."""
-    fig, axes = plt.subplots(2, 2, figsize=(13, 8.5), constrained_layout=True)
+    fig, axes = plt.subplots(2, 2, figsize=(13, 9), layout="constrained")
     order = mixes(table)
     for ax, (dimension, title) in zip(axes.flat, DIMENSION_TITLES.items(), strict=True):
         sub = table[table["dimension"] == dimension]
@@ -139,7 +139,8 @@ def left_behind(table: pd.DataFrame, path: Path) -> Path:
             ax.bar(x + i * width, means[mix] * 100, width, color=_colour(mix, i), label=mix.replace("_", " "))
         ax.set_xticks(x + width * (len(means.columns) - 1) / 2, [g.replace("_", " ") for g in means.index], fontsize=8)
         ax.set(title=title, ylabel="% of labourers: farm only, household poor")
-    axes[0, 0].legend(fontsize=8, title="Policy mix")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), title="Policy mix")
     fig.suptitle("Who is left behind at the end of the run (mean over seeds)", fontsize=13)
     fig.savefig(path, dpi=110)
     plt.close(fig)
