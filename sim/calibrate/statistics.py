@@ -237,23 +237,36 @@ class EntriesShare(Statistic):
 
 
 @dataclass
-class CohortRetention(Statistic):
-    """Of the persons who entered `group.states` (at `group.dest`) in the months `group.joined`, the
-    share still in those states there at the end of month `at` (e.g. pilot migrants still on the job)."""
+class AtMonth(Statistic):
+    """A statistic measured once, at the end of month `at`, from the model's state then
+    (subclasses say what in `measure`)."""
 
-    group: Group
     at: int
     needs_moves = True
     _value: float = field(default=np.nan, init=False)
 
     def observe(self, model, moves):
         if model.t == self.at:
-            cohort = self.group.cohort(model, moves)
-            still = self.group.select(model, moves)
-            self._value = still.size / cohort.size if cohort.size else np.nan
+            self._value = self.measure(model, moves)
+
+    def measure(self, model, moves) -> float:
+        raise NotImplementedError
 
     def value(self, model, table):
         return self._value
+
+
+@dataclass
+class CohortRetention(AtMonth):
+    """Of the persons who entered `group.states` (at `group.dest`) in the months `group.joined`, the
+    share still in those states there at the end of month `at` (e.g. pilot migrants still on the job)."""
+
+    group: Group
+
+    def measure(self, model, moves):
+        cohort = self.group.cohort(model, moves)
+        still = self.group.select(model, moves)
+        return still.size / cohort.size if cohort.size else np.nan
 
 
 @dataclass
@@ -280,64 +293,43 @@ class StockRetention(Statistic):
 
 
 @dataclass
-class MeanWage(Statistic):
+class MeanWage(AtMonth):
     """Mean gross monthly wage (destination wage times productivity) of the migrants in `group` at the
     end of month `at`."""
 
     group: Group
-    at: int
-    needs_moves = True
-    _value: float = field(default=np.nan, init=False)
 
-    def observe(self, model, moves):
-        if model.t == self.at:
-            who = self.group.select(model, moves)
-            wage = model.destinations.wage[model.people.dest[who]] * model.people.productivity[who]
-            self._value = float(wage.mean()) if who.size else np.nan
-
-    def value(self, model, table):
-        return self._value
+    def measure(self, model, moves):
+        who = self.group.select(model, moves)
+        wage = model.destinations.wage[model.people.dest[who]] * model.people.productivity[who]
+        return float(wage.mean()) if who.size else np.nan
 
 
 @dataclass
-class HouseholdIncome(Statistic):
+class HouseholdIncome(AtMonth):
     """Mean per-capita net income over the trailing 12 months (yuan/person/year) of the households
     with at least one member in `group` at the end of month `at`."""
 
     group: Group
-    at: int
-    needs_moves = True
-    _value: float = field(default=np.nan, init=False)
 
-    def observe(self, model, moves):
-        if model.t == self.at:
-            households = np.unique(model.people.hh[self.group.select(model, moves)])
-            self._value = float(model.income_per_capita[households].mean()) if households.size else np.nan
-
-    def value(self, model, table):
-        return self._value
+    def measure(self, model, moves):
+        households = np.unique(model.people.hh[self.group.select(model, moves)])
+        return float(model.income_per_capita[households].mean()) if households.size else np.nan
 
 
 @dataclass
-class OutcomeAfter(Statistic):
+class OutcomeAfter(AtMonth):
     """Of the persons who entered `entered` states in months `joined` (e.g. a course), the share in
     one of the `outcome` states at the end of month `at` (e.g. in work)."""
 
     entered: list[str]
     joined: list[int]
     outcome: list[str]
-    at: int
-    needs_moves = True
-    _value: float = field(default=np.nan, init=False)
 
-    def observe(self, model, moves):
-        if model.t == self.at:
-            cohort = moves.entered(*self.joined, labour_states(self.entered))
-            in_outcome = np.isin(model.people.state[cohort], labour_states(self.outcome))
-            self._value = float(in_outcome.mean()) if cohort.size else np.nan
-
-    def value(self, model, table):
-        return self._value
+    def measure(self, model, moves):
+        cohort = moves.entered(*self.joined, labour_states(self.entered))
+        in_outcome = np.isin(model.people.state[cohort], labour_states(self.outcome))
+        return float(in_outcome.mean()) if cohort.size else np.nan
 
 
 KINDS: dict[str, type[Statistic]] = {
