@@ -3,7 +3,7 @@
 A household needs care when it has a child under 6, a frail elder or a disabled dependant. The need
 binds a labourer only when no other adult covers it: a capable elder (grandparent) covers it, so
 three-generation households migrate more. Otherwise one labourer is the bound carer: the one at home
-rather than away, a woman rather than a man, then at random.
+rather than away (working away or in technical school), a woman rather than a man, then at random.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.people import Households, People
-from sim.state import MIGRANT_STATES, Health, Labour, Role
+from sim.state import MIGRANT_STATES, Health, Labour, Role, in_states
 
 
 def update_care(p: People, h: Households, u: np.ndarray) -> np.ndarray:
@@ -24,7 +24,7 @@ def update_care(p: People, h: Households, u: np.ndarray) -> np.ndarray:
     binding = h.care_need & ~h.elder_cover
 
     lab = np.flatnonzero((p.role == Role.LABOURER) & binding[p.hh])
-    away = np.isin(p.state[lab], MIGRANT_STATES)
+    away = in_states(p.state[lab], (*MIGRANT_STATES, Labour.TECH_SCHOOL))  # at work or at school away
     key = away * 4.0 + (~p.female[lab]) * 2.0 + u[lab]
     order = np.lexsort((key, p.hh[lab]))
     ranked = lab[order]
