@@ -27,9 +27,8 @@ class Household(mesa.Agent):
     @property
     def members(self) -> np.ndarray:
         """Person indices of living members."""
-        h, p = self._h, self.model.people
-        idx = np.arange(h.first[self.index], h.first[self.index] + h.slots[self.index])
-        return idx[p.role[idx] != Role.DECEASED]
+        idx = self._h.members_of(np.array([self.index]))
+        return idx[self.model.people.role[idx] != Role.DECEASED]
 
     @property
     def village(self) -> int:

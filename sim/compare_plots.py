@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.plots import CHANNEL_COLOURS, CHANNEL_LABELS
+from sim.plots import CHANNEL_COLOURS, CHANNEL_LABELS, save
 from sim.state import EXIT_CHANNEL
 
 MIX_ORDER = [
@@ -68,9 +68,7 @@ def headcount(monthly: pd.DataFrame, path: Path, start_year: int) -> Path:
     )
     ax.set_ylim(bottom=0)
     ax.legend(title="Policy mix")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def exits_by_channel(jobs: pd.DataFrame, path: Path) -> Path:
@@ -94,9 +92,7 @@ def exits_by_channel(jobs: pd.DataFrame, path: Path) -> Path:
         xlabel="policy mix",
     )
     ax.legend(fontsize=8, loc="upper left")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def cost_vs_reduction(paired: pd.DataFrame, path: Path) -> Path:
@@ -120,9 +116,7 @@ def cost_vs_reduction(paired: pd.DataFrame, path: Path) -> Path:
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
     ax.legend(title="Policy mix (10-90% over seeds)")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def left_behind(table: pd.DataFrame, path: Path) -> Path:
@@ -142,9 +136,7 @@ def left_behind(table: pd.DataFrame, path: Path) -> Path:
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), title="Policy mix")
     fig.suptitle("Who is left behind at the end of the run (mean over seeds)", fontsize=13)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def outcome_vs_parameter(jobs: pd.DataFrame, key: str, others: list[str], path: Path) -> Path:
@@ -172,6 +164,4 @@ def outcome_vs_parameter(jobs: pd.DataFrame, key: str, others: list[str], path: 
     )
     axes[0].legend(fontsize=8)
     fig.suptitle("Mean and 10-90% band over seeds", fontsize=11)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)

@@ -49,6 +49,13 @@ CHANNEL_COLOURS = {
 }
 
 
+def save(fig, path: Path) -> Path:
+    """Write a figure and free it (plots are drawn in batches; open figures would pile up)."""
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def time_axis(table: pd.DataFrame, start_year: int) -> pd.Series:
     """Months since the start as fractional calendar years (month 0 = 1 January of start_year)."""
     return start_year + table["month"] / 12
@@ -102,9 +109,7 @@ def overview(table: pd.DataFrame, path: Path, title: str, start_year: int) -> Pa
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left")
 
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def _spend_label(column: str) -> str:
