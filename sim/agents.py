@@ -10,7 +10,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.state import CHANNEL, Health, Labour, Role
+from sim.state import Health, Role, channels, in_states, labour_states
 
 
 class Household(mesa.Agent):
@@ -65,9 +65,7 @@ class Household(mesa.Agent):
 
     @property
     def working_away(self) -> int:
-        return int(
-            np.isin(self.model.people.state[self.members], (Labour.MIGRANT_SELF, Labour.MIGRANT_ORGANISED)).sum()
-        )
+        return int(in_states(self.model.people.state[self.members], labour_states(work=True, away=True)).sum())
 
     def member_table(self) -> pd.DataFrame:
         """One row per living member: who they are and what they do this month."""
@@ -81,7 +79,7 @@ class Household(mesa.Agent):
                 "health": [Health.name_of(x).lower() for x in p.health[idx]],
                 "skill": p.skill[idx],
                 "bound_carer": p.bound_carer[idx],
-                "work": [CHANNEL.get(int(s), "-") for s in p.state[idx]],
+                "work": [channels().get(int(s), "-") for s in p.state[idx]],
                 "earnings": p.earnings[idx],
             }
         )

@@ -1,5 +1,8 @@
 """Collect a sweep's jobs into tables: one row per job and month, one row per job, left-behind rows,
-and the jobs that failed or never finished. Reads only files the jobs wrote."""
+and the jobs that failed or never finished. Reads only files the jobs wrote.
+
+Every count and amount in these tables is at county level: a job's table and summary hold them at
+simulation scale, and are divided here by the job's `scale` (as its measures declare)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from sim.measures import county_level
 from sim.outputs import COMPLETE_MARKER, ERROR_FILE, is_complete
 
 IDENTITY = ("region", "policy", "seed")
@@ -47,11 +51,11 @@ def collect(sweep_dir: Path) -> Sweep:
         params = parse_overrides(overrides)
         param_keys.update(params)
         if is_complete(job):
-            table = _read_table(job)
+            table = county_level(_read_table(job))
             table.insert(0, "job", name)
             tables.append(table)
             summary = json.loads((job / "summary.json").read_text())
-            rows.append({"job": name, **flatten_summary(summary), **params})
+            rows.append({"job": name, **county_summary(flatten_summary(summary)), **params})
             lb = pd.read_csv(job / "left_behind.csv")
             lb.insert(0, "job", name)
             left.append(lb)
@@ -75,6 +79,19 @@ def collect(sweep_dir: Path) -> Sweep:
 def _read_table(job: Path) -> pd.DataFrame:
     parquet = job / "monthly.parquet"
     return pd.read_parquet(parquet) if parquet.is_file() else pd.read_csv(job / "monthly.csv")
+
+
+# Summary entries that are not counts or amounts of the simulated households.
+NOT_SCALED = ("months", "scale", "seed", "cost_per_net_exit_yuan")
+
+
+def county_summary(flat: dict) -> dict:
+    """A flat summary with its counts and amounts divided by its scale."""
+    scale = flat.get("scale", 1.0)
+    return {
+        k: v / scale if isinstance(v, (int, float)) and not isinstance(v, bool) and k not in NOT_SCALED else v
+        for k, v in flat.items()
+    }
 
 
 def flatten_summary(summary: dict) -> dict:

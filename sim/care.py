@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.people import Households, People
-from sim.state import MIGRANT_STATES, Health, Labour, Role, in_states
+from sim.state import Health, Labour, Role, in_states, labour_states
 
 
 def update_care(p: People, h: Households, u: np.ndarray) -> np.ndarray:
@@ -24,7 +24,7 @@ def update_care(p: People, h: Households, u: np.ndarray) -> np.ndarray:
     binding = h.care_need & ~h.elder_cover
 
     lab = np.flatnonzero((p.role == Role.LABOURER) & binding[p.hh])
-    away = in_states(p.state[lab], (*MIGRANT_STATES, Labour.TECH_SCHOOL))  # at work or at school away
+    away = in_states(p.state[lab], labour_states(away=True))  # at work or at school away
     key = away * 4.0 + (~p.female[lab]) * 2.0 + u[lab]
     order = np.lexsort((key, p.hh[lab]))
     ranked = lab[order]
@@ -32,7 +32,7 @@ def update_care(p: People, h: Households, u: np.ndarray) -> np.ndarray:
     first[1:] = p.hh[ranked][1:] != p.hh[ranked][:-1]
     p.bound_carer[:] = False
     p.bound_carer[ranked[first]] = True
-    return np.flatnonzero(p.bound_carer & np.isin(p.state, MIGRANT_STATES))
+    return np.flatnonzero(p.bound_carer & in_states(p.state, labour_states(work=True, away=True)))
 
 
 def update_household_counts(p: People, h: Households, elder_farm_labour: float) -> None:

@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.plots import CHANNEL_COLOURS, CHANNEL_LABELS, save
-from sim.state import EXIT_CHANNEL
+from sim.plots import channel_colour, channel_label, save
+from sim.state import exit_channels
 
 MIX_ORDER = [
     "none",
@@ -74,17 +74,17 @@ def headcount(monthly: pd.DataFrame, path: Path, start_year: int) -> Path:
 def exits_by_channel(jobs: pd.DataFrame, path: Path) -> Path:
     """Net household exits per mix, stacked by the channel credited (mean over seeds)."""
     order = mixes(jobs)
-    columns = [f"net_exits_by_channel_{c}" for c in EXIT_CHANNEL.values() if f"net_exits_by_channel_{c}" in jobs]
+    columns = [f"net_exits_by_channel_{c}" for c in exit_channels().values() if f"net_exits_by_channel_{c}" in jobs]
     means = jobs.groupby("policy")[columns].mean().loc[order]
     fig, ax = plt.subplots(figsize=(10, 6), constrained_layout=True)
     bottom = np.zeros(len(order))
-    for channel in EXIT_CHANNEL.values():
+    for channel in exit_channels().values():
         column = f"net_exits_by_channel_{channel}"
         if column not in means or not means[column].any():
             continue
         values = means[column].to_numpy() / 1000
-        label = "No work beyond farm (farm and transfers)" if channel == "farm" else CHANNEL_LABELS[channel]
-        ax.bar(order, values, bottom=bottom, color=CHANNEL_COLOURS[channel], label=label)
+        label = "No work beyond farm (farm and transfers)" if channel == "farm" else channel_label(channel)
+        ax.bar(order, values, bottom=bottom, color=channel_colour(channel), label=label)
         bottom += values
     ax.set(
         title="Households out of poverty by the end, by the channel that got them out (mean over seeds)",

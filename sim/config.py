@@ -9,15 +9,21 @@ from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig
 
-from sim.schema import RunConfig
+from sim.schema import RunConfig, build_schema
 from sim.validate import to_run_config
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 
 
 def register_schema() -> None:
-    """Make `run_schema` (the typed `RunConfig`) available to `conf/config.yaml`'s defaults."""
-    ConfigStore.instance().store(name="run_schema", node=RunConfig)
+    """Make `run_schema` (the typed `RunConfig`) and `programme_settings` (each registered
+    programme's `programme/<name>: reports` option) available to `conf/config.yaml`'s defaults.
+    Called again after a programme is registered (e.g. one defined in a test), it includes that one."""
+    from sim.programmes import levers
+
+    store = ConfigStore.instance()
+    store.store(name="run_schema", node=build_schema())
+    store.store(name="programme_settings", node={"defaults": [{f"programme/{c.name}": "reports"} for c in levers()]})
 
 
 def compose_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:

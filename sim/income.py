@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.people import Households, People
-from sim.schema import RegionConfig
-from sim.state import SOCIAL_SECURITY, Labour
+from typing import TYPE_CHECKING
+
+from sim.state import Labour, State, code_table, declared, labour_states
+
+if TYPE_CHECKING:
+    from sim.people import Households, People
+    from sim.schema import RegionConfig
 
 
 def poverty_line(by_year: dict[int, float], year: int) -> float:
@@ -33,19 +37,19 @@ def season_weights(region: RegionConfig) -> np.ndarray:
 
 
 def home_labour_by_state(policy) -> np.ndarray:
-    """Farm labour units a labourer in each state still gives at home."""
-    w = np.zeros(len(Labour))
-    w[Labour.FARM] = 1.0
-    w[Labour.WORKSHOP_FACTORY] = policy.workshops.factory.home_labour
-    w[Labour.WORKSHOP_HOME] = policy.workshops.home.home_labour
-    w[Labour.WORKSHOP_COOP] = policy.workshops.coop.home_labour
-    w[Labour.WELFARE_POST] = policy.welfare_posts.home_labour
-    w[Labour.LOCAL_FIRM] = policy.local_employers.firm.home_labour
-    w[Labour.LOCAL_PRODUCER] = policy.local_employers.producer.home_labour
-    w[Labour.BUSINESS_WORKER] = policy.entrepreneurship.business.home_labour
-    w[Labour.ENTREPRENEUR] = policy.entrepreneurship.owner_home_labour
-    w[Labour.FLEXIBLE] = policy.flexible_work.home_labour
-    return w
+    """Farm labour units a labourer in each state still gives at home, as each state declares it: a
+    number, or the key of a value in its programme's settings (`policy.<programme>.<key>`)."""
+    from sim.state import _OWNER
+
+    def units(code: int, state: State) -> float:
+        if not isinstance(state.home_labour, str):
+            return float(state.home_labour)
+        node = getattr(policy, _OWNER[code])
+        for part in state.home_labour.split("."):
+            node = getattr(node, part)
+        return float(node)
+
+    return code_table({c: units(c, declared(c)) for c in (Labour.FARM, *labour_states())})
 
 
 def farm_income(p: People, h: Households, region: RegionConfig, labour_w: np.ndarray, month_weight: float):
@@ -66,25 +70,32 @@ def household_income(p: People, h: Households, farm: np.ndarray, transfer: np.nd
 
 
 def push_income(h: Households, income: np.ndarray, month_index: int) -> None:
+    """This month's income (and its temporary part) replaces the month of a year ago."""
     slot = month_index % 12
     h.trailing += income - h.income_ring[slot]
     h.income_ring[slot] = income
     h.income = income
+    h.temporary_trailing += h.temporary - h.temporary_ring[slot]
+    h.temporary_ring[slot] = h.temporary
 
 
 def per_capita(h: Households) -> np.ndarray:
     return h.trailing / np.maximum(h.size, 1)
 
 
-def credit_exits(p: People, h: Households, exiting: np.ndarray) -> np.ndarray:
-    """The channel credited with each exit: the labour state of the member earning most this month
-    outside farming; else SOCIAL_SECURITY when the household is on the minimum living guarantee; else
-    FARM (farm income, standing transfers and any other programme transfer did it)."""
-    channel = np.where(h.on_floor[exiting], SOCIAL_SECURITY, Labour.FARM).astype(np.int8)
+def credit_exits(p: People, h: Households, exiting: np.ndarray, line: float, work_states) -> np.ndarray:
+    """The channel credited with each exit: the work (a state declared `work`) of the member earning
+    most this month, if the household is out of poverty without its temporary income (one-off
+    payments and allowances of the last 12 months); else the channel of a programme transfer that
+    carries the household this month (the minimum living guarantee); else FARM (farm income, standing
+    transfers and one-off payments did it)."""
+    channel = np.where(h.transfer_channel[exiting] >= 0, h.transfer_channel[exiting], Labour.FARM).astype(np.int8)
     if exiting.size == 0:
         return channel
-    members = h.members_of(exiting)
-    working = members[(p.state[members] > Labour.FARM) & (p.earnings[members] > 0)]
+    lasting = (h.trailing[exiting] - h.temporary_trailing[exiting]) / np.maximum(h.size[exiting], 1) >= line
+    members = h.members_of(exiting[lasting])
+    is_work = code_table(dict.fromkeys(work_states, True), False, bool)
+    working = members[is_work[p.state[members]] & (p.earnings[members] > 0)]
     if working.size:
         order = np.lexsort((-p.earnings[working], p.hh[working]))
         ranked = working[order]

@@ -1,4 +1,4 @@
-"""The county model: one step is one month, in the documented order (see `step`)."""
+"""The county model: one step is one month, and `step` is the whole month in order."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import numpy as np
 from sim import care, income
 from sim.agents import Household
 from sim.choice import choose, ration
+from sim.measures import catalogue
 from sim.people import Households, People
 from sim.population import Population, build_population
-from sim.programmes import PROGRAMMES, Programme
-from sim.programmes.migration import Destinations, Migration
+from sim.programmes import Programme, registered
+from sim.programmes.migration import Destinations
 from sim.records import measures
 from sim.schema import RunConfig
-from sim.state import EXIT_CHANNEL, Health, Labour, Role
+from sim.state import Health, Labour, Role, exit_channels, labour_states
 from sim.streams import Streams
 
 
@@ -33,13 +34,10 @@ class PovertyModel(mesa.Model):
         self.n_villages = self.population.n_villages
         self.streams = Streams(cfg.seed, self.people.n)
         self.destinations = Destinations(cfg.region)
-        lc = cfg.policy.labour_cooperation
-        self.follow_up_services = lc.enabled and lc.follow_up_services
         self.season = income.season_weights(cfg.region)
         self.labour_weight = income.home_labour_by_state(cfg.policy)
         self.t = 0
         self._farm_cache = None
-        self.returned = np.zeros(0, np.int64)
         self.year, self.calendar_month, self.is_busy_month = cfg.start_year, 0, False
         self.line = income.poverty_line(cfg.poverty_line, self.year)
 
@@ -48,10 +46,14 @@ class PovertyModel(mesa.Model):
         self.people.update_productivity(cfg.behaviour)
         care.update_care(self.people, self.households, self.streams.per_person("care"))
         self._place_initial_migrants()
-        self.programmes: list[Programme] = [Migration(self)]
-        self.programmes += [cls(self) for name, cls in PROGRAMMES.items() if getattr(cfg.policy, name).enabled]
+        self.programmes: list[Programme] = [
+            cls(self) for cls in registered() if not cls.lever or getattr(cfg.policy, cls.name).enabled
+        ]
         self._init_income()
-        self.cumulative_exits = dict.fromkeys(EXIT_CHANNEL.values(), 0)
+        self.cumulative_exits = dict.fromkeys(exit_channels().values(), 0)
+        self.columns = catalogue(self.destinations.names)
+        for prog in self.programmes:
+            prog.start_month()  # the month-0 row is the initial state: nothing set-up did counts as a flow
         self.latest: dict[str, float] = {}
         if agents:
             for i in range(self.households.n):
@@ -63,118 +65,148 @@ class PovertyModel(mesa.Model):
     # ------------------------------------------------------------------ set-up
     def _place_initial_migrants(self) -> None:
         """Labourers already working away at the start, on their own arrangement."""
-        p, r = self.people, self.cfg.region
-        rng = self.streams.rng("initial.migrants")
-        u_go, u_dest, u_tenure = rng.random((3, p.n))
+        p, r, s = self.people, self.cfg.region, self.streams
         free = np.flatnonzero((p.role == Role.LABOURER) & ~p.bound_carer & (p.health != Health.DISABLED) & (p.age < 55))
         n_lab = int((p.role == Role.LABOURER).sum())
         share = min(1.0, r.initial_migrant_share * n_lab / max(free.size, 1))
-        going = free[u_go[free] < share]
+        going = free[s.per_person("initial.go")[free] < share]
         cross = self.destinations.cross
-        pick = np.where(u_dest[going] < r.initial_cross_share, np.argmax(cross), np.argmin(cross))
+        pick = np.where(s.per_person("initial.destination")[going] < r.initial_cross_share, np.argmax(cross), np.argmin(cross))
         p.set_state(going, Labour.MIGRANT_SELF, dest=pick.astype(np.int8))
-        p.tenure[going] = (u_tenure[going] * 60).astype(np.int16)  # away from 0 to 5 years
+        p.tenure[going] = (s.per_person("initial.tenure")[going] * 60).astype(np.int16)  # away from 0 to 5 years
 
     def _init_income(self) -> None:
-        """Fill the trailing 12 months as if the initial situation had held for a year."""
+        """Fill the trailing 12 months as if the initial situation had held for a year: farm income,
+        standing transfers and the pay of those at work at the start (transfers start with the run)."""
         p, h = self.people, self.households
-        self._work()
-        transfer = income.transfers(h, self.cfg.region)
+        p.earnings[:] = 0.0
+        self._each("pay_workers")
         for month in range(1, 13):
             farm, h.units = income.farm_income(p, h, self.cfg.region, self.labour_weight, self.season[month])
-            income.push_income(h, income.household_income(p, h, farm, transfer), month)
+            income.push_income(h, income.household_income(p, h, farm, income.transfers(h, self.cfg.region)), month)
         self.income_per_capita = income.per_capita(h)
         h.poor = self.income_per_capita < self.line
         h.initially_poor = h.poor.copy()
 
+    def _each(self, hook: str, *args) -> None:
+        for prog in self.programmes:
+            getattr(prog, hook)(*args)
+
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        """One month, in the order of DESIGN.md."""
-        self._advance_calendar()
-        for prog in self.programmes:
-            prog.new_month()
+        """One month, in the order of DESIGN.md; every programme hook is called from here."""
+        self._start_month()
+        self._each("start_month")
         if self.calendar_month == 1 and self.t > 1:
             self._demography()
-        for prog in self.programmes:
-            prog.supply()
-        self._offers_and_choices()
-        for prog in self.programmes:
-            prog.assign()
-        self._work()
-        separation = self.streams.per_person("separation")
-        for prog in self.programmes:
-            prog.separate(separation)
+            self._each("new_year")
+        self._each("supply")
+        self._offers_and_choices()  # adjust_search, hold_search, options, job_bonus, admit
+        self._each("assign")
+        self._work()  # pay_workers, pay_transfers, farm income
+        self._separations()  # quit_hazard, quit_factor, leave
+        self._each("finish_month")
         self.people.tenure += 1
         exits, returns = self._income_and_poverty()
         self._record(exits, returns)
         self.datacollector.collect(self)
 
-    def _advance_calendar(self) -> None:
+    def _start_month(self) -> None:
         self.t += 1
-        self.returned = np.zeros(0, np.int64)  # migrants who came home this month (set by Migration)
+        self.streams.start_month(self.t)
         self.year = self.cfg.start_year + (self.t - 1) // 12
         self.calendar_month = (self.t - 1) % 12 + 1
         self.line = income.poverty_line(self.cfg.poverty_line, self.year)
         self.is_busy_month = self.calendar_month in self.cfg.region.busy_months
-        self.people.expense[:] = 0.0
+        p, h = self.people, self.households
+        p.expense[:] = 0.0
+        h.transfer[:] = 0.0  # programme transfers and one-off payments of this month, paid from now on
+        h.temporary[:] = 0.0
+        h.transfer_channel[:] = -1
 
     def _demography(self) -> None:
         p, h, s = self.people, self.households, self.streams
-        leavers, retiring = care.age_one_year(p, self.cfg.region, s.per_person("death"), s.per_person("frailty"))
+        _, retiring = care.age_one_year(p, self.cfg.region, s.per_person("death"), s.per_person("frailty"))
         p.set_state(retiring, Labour.NONE)
         p.state[p.role == Role.DECEASED] = Labour.NONE
         care.update_household_counts(p, h, self.cfg.region.elder_farm_labour)
         p.update_productivity(self.cfg.behaviour)
         called_home = care.update_care(p, h, s.per_person("care"))
         p.release(called_home)
-        for prog in self.programmes:
-            prog.new_year(leavers)
 
     def _offers_and_choices(self) -> None:
         p, b = self.people, self.cfg.behaviour
         rate = np.full(p.n, b.search_rate * (b.busy_search_factor if self.is_busy_month else 1.0))
-        for prog in self.programmes:
-            prog.search_factor(rate)
+        self._each("adjust_search", rate)
+        held = np.zeros(p.n, bool)
+        self._each("hold_search", held)
         u_search = self.streams.per_person("search")
-        searchers = np.flatnonzero((p.state == Labour.FARM) & (u_search < rate))
+        searchers = np.flatnonzero((p.state == Labour.FARM) & (u_search < rate) & ~held)
+        if searchers.size == 0:
+            return
         self._farm_cache = self._farm_arrays(searchers)
         options = [opt for prog in self.programmes for opt in prog.options(searchers)]
         self._farm_cache = None
-        if not options or searchers.size == 0:
+        if not options:
             return
         bonus = np.zeros(searchers.size)
-        for prog in self.programmes:
-            prog.job_bonus(searchers, bonus)
+        self._each("job_bonus", searchers, bonus)
         unidentified = ~self.identified(searchers)
         for option in options:
-            if option.programme.gives_jobs:
+            if option.programme.brokered:
                 option.value = option.value + bonus
             if option.programme.targeted and unidentified.any():
                 option.value = np.where(unidentified, -np.inf, option.value)
         chosen = choose([o.value for o in options], self.streams.per_person("choice")[searchers])
-        u_ration = self.streams.rng("ration").random(searchers.size)
+        self._place(options, searchers, chosen)
+
+    def _place(self, options: list, searchers: np.ndarray, chosen: np.ndarray) -> None:
+        """Admit each searcher to the option chosen. Options that share one capacity (the same array)
+        are rationed together: their takers queue in one random order, whatever the options' order."""
+        pools: dict[int, list[int]] = {}
         for j, option in enumerate(options):
-            takers_mask = chosen == j
-            takers = searchers[takers_mask]
-            if takers.size == 0:
+            pools.setdefault(id(option.capacity) if option.capacity is not None else -1 - j, []).append(j)
+        u_ration = self.streams.per_person("ration")[searchers]
+        for members in pools.values():
+            takers_mask = np.isin(chosen, members) if len(members) > 1 else chosen == members[0]
+            if not takers_mask.any():
                 continue
-            if option.capacity is not None:
-                group = option.group[takers_mask]
-                accepted = ration(group, option.capacity, u_ration[takers_mask])
-                takers = takers[accepted]
-                option.capacity -= np.bincount(group[accepted], minlength=option.capacity.size)
-            if takers.size:
-                option.programme.admit(option, takers)
+            accepted = takers_mask
+            capacity = options[members[0]].capacity
+            if capacity is not None:
+                takers = np.flatnonzero(takers_mask)
+                group = np.empty(takers.size, np.int64)
+                for j in members:
+                    mine = chosen[takers] == j
+                    group[mine] = options[j].group[takers[mine]]
+                ok = ration(group, capacity, u_ration[takers])
+                capacity -= np.bincount(group[ok], minlength=capacity.size)
+                accepted = np.zeros(searchers.size, bool)
+                accepted[takers[ok]] = True
+            for j in members:
+                persons = searchers[accepted & (chosen == j)]
+                if persons.size:
+                    options[j].programme.admit(options[j], persons)
 
     def _work(self) -> None:
         """Pay and farm income for the month, from the states held while working (before quits)."""
         p, h = self.people, self.households
         p.earnings[:] = 0.0
-        h.transfer[:] = 0.0
-        for prog in self.programmes:
-            prog.pay()
+        self._each("pay_workers")
+        self._each("pay_transfers")
         month_weight = self.season[self.calendar_month]
         self.farm, h.units = income.farm_income(p, h, self.cfg.region, self.labour_weight, month_weight)
+
+    def _separations(self) -> None:
+        """Everyone at work may leave: each programme writes its workers' hazard, others may scale it,
+        and one draw per person decides. Leavers go back to the farm."""
+        p = self.people
+        hazard = np.zeros(p.n)
+        self._each("quit_hazard", hazard)
+        self._each("quit_factor", hazard)
+        leavers = np.flatnonzero(self.streams.per_person("separation") < hazard)
+        self._each("leave", leavers)
+        p.release(leavers)
 
     def _income_and_poverty(self) -> tuple[np.ndarray, int]:
         p, h = self.people, self.households
@@ -185,13 +217,25 @@ class PovertyModel(mesa.Model):
         alive = h.size > 0
         h.poor = (self.income_per_capita < self.line) & alive  # a household that died out leaves the count
         exits = np.flatnonzero(was_poor & ~h.poor & alive)
-        h.exit_channel[exits] = income.credit_exits(p, h, exits)
+        h.exit_channel[exits] = income.credit_exits(p, h, exits, self.line, self.work_states)
         return exits, int((~was_poor & h.poor).sum())
 
+    @property
+    def work_states(self) -> tuple[int, ...]:
+        return labour_states(work=True)
+
+    # ------------------------------------------------------------------ shared by programmes
     def identified(self, idx: np.ndarray) -> np.ndarray:
         """Whether the poverty ledger knows the household of each person `idx` (see targeting): targeted
         options and administrative placements reach only these."""
         return self.households.identified[self.people.hh[idx]]
+
+    def pay_one_off(self, households: np.ndarray, amount: float) -> None:
+        """A one-off payment to households this month (a reward, a subsidy): household income, but
+        temporary, so no exit is credited to the work that earned it on its strength alone."""
+        h = self.households
+        np.add.at(h.transfer, households, amount)
+        np.add.at(h.temporary, households, amount)
 
     def _farm_arrays(self, idx: np.ndarray) -> tuple:
         h = self.households
@@ -209,7 +253,7 @@ class PovertyModel(mesa.Model):
 
     def _record(self, exits: np.ndarray, returns: int) -> None:
         channels = self.households.exit_channel[exits]
-        for code, name in EXIT_CHANNEL.items():
+        for code, name in exit_channels().items():
             self.cumulative_exits[name] += int((channels == code).sum())
         self.latest = measures(self, exits, returns)
 

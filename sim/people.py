@@ -81,10 +81,15 @@ class Households:
         self.units = np.zeros(n)  # farm labour units at home last month
         self.identified = np.ones(n, bool)  # in the poverty ledger with its labour status (targeting)
         self.transfer = np.zeros(n)  # this month's programme transfers to the household, yuan
+        self.temporary = np.zeros(n)  # of this month's income: one-off payments and allowances, yuan
+        # The channel of a programme transfer that lifts a household without work (-1: none this month).
+        self.transfer_channel = np.full(n, -1, np.int8)
         self.on_floor = np.zeros(n, bool)  # paid the minimum living guarantee this month (social security)
         self.income = np.zeros(n)  # this month, yuan
         self.income_ring = np.zeros((12, n))  # last 12 months of income
         self.trailing = np.zeros(n)  # sum of the last 12 months
+        self.temporary_ring = np.zeros((12, n))  # last 12 months of temporary income
+        self.temporary_trailing = np.zeros(n)
         self.poor = np.zeros(n, bool)
         self.initially_poor = np.zeros(n, bool)
         self.exit_channel = np.full(n, -1, np.int8)  # labour state credited with the latest exit

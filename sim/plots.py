@@ -11,42 +11,16 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from sim.state import CHANNEL
+from sim import measures
+from sim.state import by_channel
 
-CHANNEL_LABELS = {
-    "workshop_factory": "Workshop, factory-type",
-    "workshop_home": "Workshop, home-based",
-    "workshop_coop": "Workshop, cooperative",
-    "local_firm": "Local firm or employment base",
-    "local_producer": "Cooperative or farm",
-    "returnee_business": "Returnee's business",
-    "entrepreneur": "Own business (returnee)",
-    "flexible_work": "Flexible work (slack months)",
-    "migrant_self": "Migrant, self-arranged",
-    "labour_cooperation": "Migrant, labour cooperation",
-    "welfare_post": "Public-welfare post",
-    "training": "In training",
-    "tech_school": "In technical school",
-    "social_security": "Social-security floor",
-    "farm": "Farming only",
-}
-CHANNEL_COLOURS = {
-    "workshop_factory": "#1b9e77",
-    "workshop_home": "#66c2a5",
-    "workshop_coop": "#a6d854",
-    "local_firm": "#8c6d31",
-    "local_producer": "#bd9e39",
-    "returnee_business": "#e7ba52",
-    "entrepreneur": "#e6550d",
-    "flexible_work": "#fdae6b",
-    "migrant_self": "#8da0cb",
-    "labour_cooperation": "#3a5fcd",
-    "welfare_post": "#e78ac3",
-    "training": "#9e9ac8",
-    "tech_school": "#6a51a3",
-    "social_security": "#969696",
-    "farm": "#bbbbbb",
-}
+
+def channel_label(channel: str) -> str:
+    return by_channel()[channel].label
+
+
+def channel_colour(channel: str) -> str:
+    return by_channel()[channel].colour
 
 
 def save(fig, path: Path) -> Path:
@@ -62,8 +36,10 @@ def time_axis(table: pd.DataFrame, start_year: int) -> pd.Series:
 
 
 def overview(table: pd.DataFrame, path: Path, title: str, start_year: int) -> Path:
-    """Four panels: poverty headcount, employment by channel, spending, incomes."""
+    """Four panels: poverty headcount, employment by channel, spending, incomes; counts and amounts
+    at county level (the table's are at simulation scale)."""
     x = time_axis(table, start_year)
+    table = measures.county_level(table)
     fig, axes = plt.subplots(2, 2, figsize=(13, 8.5), constrained_layout=True)
     fig.suptitle(title, fontsize=13)
 
@@ -75,21 +51,23 @@ def overview(table: pd.DataFrame, path: Path, title: str, start_year: int) -> Pa
     ax.legend(loc="lower left")
 
     ax = axes[0, 1]
-    names = [n for n in CHANNEL.values() if n != "farm" and table[f"n_{n}"].any()]
+    catalogue = measures.of_table(table)
+    columns = [c for c in measures.in_group(table, "employment") if c != "labourers" and table[c].any()]
+    columns = [c for c in columns if catalogue[c].programme != "farm"]
     ax.stackplot(
         x,
-        [table[f"n_{n}"] / 1000 for n in names],
-        labels=[CHANNEL_LABELS[n] for n in names],
-        colors=[CHANNEL_COLOURS[n] for n in names],
+        [table[c] / 1000 for c in columns],
+        labels=[channel_label(catalogue[c].programme) for c in columns],
+        colors=[channel_colour(catalogue[c].programme) for c in columns],
     )
     ax.set(title="Labourers in work beyond the farm, by channel", ylabel="thousands of labourers", xlabel="year")
     ax.legend(loc="upper left", fontsize=8)
 
     ax = axes[1, 0]
-    spend = [c for c in table.columns if c.startswith("spend_") and c != "spend_total"]
-    spend = [c for c in spend if table[c].sum() > 0]
+    spend = [c for c in measures.in_group(table, "spending") if table[c].sum() > 0]
     if spend:
-        ax.stackplot(x, [table[c].cumsum() / 1e6 for c in spend], labels=[_spend_label(c) for c in spend])
+        labels = [f"{catalogue[c].programme.replace('_', ' ').capitalize()}: {catalogue[c].label}" for c in spend]
+        ax.stackplot(x, [table[c].cumsum() / 1e6 for c in spend], labels=labels)
         ax.legend(loc="upper left", fontsize=8)
     else:
         ax.text(0.5, 0.5, "no programme spending", ha="center", va="center", transform=ax.transAxes)
@@ -110,7 +88,3 @@ def overview(table: pd.DataFrame, path: Path, title: str, start_year: int) -> Pa
     ax.legend(loc="upper left")
 
     return save(fig, path)
-
-
-def _spend_label(column: str) -> str:
-    return column.removeprefix("spend_").replace("_", " ").capitalize()

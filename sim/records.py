@@ -1,4 +1,5 @@
-"""The monthly measures: one row of the run's tidy table.
+"""The monthly measures: one row of the run's tidy table, one value per declared measure
+(`sim.measures.catalogue`), at simulation scale.
 
 Columns are the same for every policy mix (a programme that is off reports zeros), so tables from
 different mixes stack into one.
@@ -10,56 +11,59 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.programmes import PROGRAMMES
-from sim.programmes.migration import Migration
-from sim.state import CHANNEL, Labour
+from sim.measures import FLOW, destination_column, employment_column, exits_column, programme_column
+from sim.programmes import registered
+from sim.state import Labour, channels
 
 if TYPE_CHECKING:
     from sim.model import PovertyModel
 
-PROGRAMME_CLASSES = (Migration, *PROGRAMMES.values())
-
 
 def measures(model: PovertyModel, exits: np.ndarray, returns: int) -> dict[str, float]:
     p, h = model.people, model.households
-    row: dict[str, float] = {
+    poor_people = int(h.size[h.poor].sum())
+    alive = h.size > 0
+    pc = model.income_per_capita
+    q10, q50, q90 = np.quantile(pc[alive], [0.1, 0.5, 0.9], method="inverted_cdf")
+    by_state = np.bincount(p.state, minlength=len(Labour))
+    values: dict[str, float] = {
         "month": model.t,
         "year": model.year,
         "calendar_month": model.calendar_month,
+        "scale": model.cfg.scale,
         "poverty_line": model.line,
+        "poor_people": poor_people,
+        "poor_households": int(h.poor.sum()),
+        "poverty_rate": poor_people / max(int(h.size.sum()), 1),
+        "exits": exits.size,
+        "returns_to_poverty": returns,
+        "labourers": int(by_state[1:].sum()),
+        "income_pc_mean": float(np.average(pc[alive], weights=h.size[alive])),
+        "income_pc_p10": q10,
+        "income_pc_p50": q50,
+        "income_pc_p90": q90,
+        "household_income_total": float(h.income.sum()),
     }
-    poor_people = int(h.size[h.poor].sum())
-    row["poor_people"] = poor_people
-    row["poor_households"] = int(h.poor.sum())
-    row["poverty_rate"] = poor_people / max(int(h.size.sum()), 1)
-    row["exits"] = exits.size
-    row["returns_to_poverty"] = returns
-
-    by_state = np.bincount(p.state, minlength=len(Labour))
-    row["labourers"] = int(by_state[1:].sum())
-    for state, name in CHANNEL.items():
-        row[f"n_{name}"] = int(by_state[state])
+    for code, name in channels().items():
+        values[employment_column(name)] = int(by_state[code])
     for name, n in model.cumulative_exits.items():
-        row[f"exits_cum_{name}"] = n
-
-    pc = model.income_per_capita
-    alive = h.size > 0
-    row["income_pc_mean"] = float(np.average(pc[alive], weights=h.size[alive]))
-    q10, q50, q90 = np.quantile(pc[alive], [0.1, 0.5, 0.9], method="inverted_cdf")
-    row.update(income_pc_p10=q10, income_pc_p50=q50, income_pc_p90=q90)
-    row["household_income_total"] = float(h.income.sum())
+        values[exits_column(name)] = n
+    away = np.bincount(p.dest[p.dest >= 0], minlength=len(model.destinations.names))
+    for name, n in zip(model.destinations.names, away, strict=True):
+        values[destination_column(name)] = int(n)
 
     running = {prog.name: prog for prog in model.programmes}
     total = 0.0
-    for cls in PROGRAMME_CLASSES:
+    for cls in registered():
         prog = running.get(cls.name)
-        for item in cls.spending_items:
-            value = prog.spending[item] if prog else 0.0
-            row[f"spend_{cls.name}_{item}"] = value
-            total += value
-        for counter in cls.counters:
-            row[f"{cls.name}_{counter}"] = prog.counts[counter] if prog else 0
-        extra = prog.record() if prog else dict.fromkeys(cls.measure_names(), 0)
-        row.update(extra)
-    row["spend_total"] = total
-    return row
+        for m in cls.measures:
+            value = prog.value(m) if prog else 0
+            values[programme_column(cls.name, m)] = value
+            if m.group == "spending":
+                total += value
+    values["spend_total"] = total
+    if model.t == 0:  # the initial state: no flow has happened yet
+        for name, m in model.columns.items():
+            if m.kind == FLOW:
+                values[name] = 0
+    return {name: values[name] for name in model.columns}

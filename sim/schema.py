@@ -8,27 +8,11 @@ in each config file, under `quoted:` and `assumed:`; `tests/test_provenance.py` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 
 from omegaconf import MISSING
 
 from sim.params import Fitted, Quoted, param
-from sim.settings import (
-    EmploymentServicesConfig,
-    EntrepreneurshipConfig,
-    FlexibleWorkConfig,
-    LabourCooperationConfig,
-    LocalEmployersConfig,
-    ReturnMonitoringConfig,
-    RewardsConfig,
-    SocialSecurityConfig,
-    TargetingConfig,
-    TechSchoolConfig,
-    TrainingConfig,
-    WelfarePostsConfig,
-    WorkshopsConfig,
-)
-
 
 @dataclass
 class Destination:
@@ -90,25 +74,14 @@ class RegionConfig:
 
 
 @dataclass
-class PolicyConfig:
-    """The levers: which programmes run, their budgets, subsidies and capacities. Each programme's
-    settings come from its own config group (`conf/programme/<name>/`); the mix (`conf/policy/`)
-    switches programmes on and may override settings, with its own `quoted`/`assumed` entries."""
+class PolicyBase:
+    """The levers: which programmes run, their budgets, subsidies and capacities. One field per
+    programme (`policy.<name>`, its `settings` dataclass) is added by `build_schema` from the
+    programmes' declarations; each programme's settings come from its own config group
+    (`conf/programme/<name>/`); the mix (`conf/policy/`) switches programmes on and may override
+    settings, with its own `quoted`/`assumed` entries."""
 
     name: str = MISSING
-    workshops: WorkshopsConfig = field(default_factory=WorkshopsConfig)
-    labour_cooperation: LabourCooperationConfig = field(default_factory=LabourCooperationConfig)
-    welfare_posts: WelfarePostsConfig = field(default_factory=WelfarePostsConfig)
-    training: TrainingConfig = field(default_factory=TrainingConfig)
-    tech_school: TechSchoolConfig = field(default_factory=TechSchoolConfig)
-    entrepreneurship: EntrepreneurshipConfig = field(default_factory=EntrepreneurshipConfig)
-    local_employers: LocalEmployersConfig = field(default_factory=LocalEmployersConfig)
-    flexible_work: FlexibleWorkConfig = field(default_factory=FlexibleWorkConfig)
-    rewards: RewardsConfig = field(default_factory=RewardsConfig)
-    return_monitoring: ReturnMonitoringConfig = field(default_factory=ReturnMonitoringConfig)
-    employment_services: EmploymentServicesConfig = field(default_factory=EmploymentServicesConfig)
-    social_security: SocialSecurityConfig = field(default_factory=SocialSecurityConfig)
-    targeting: TargetingConfig = field(default_factory=TargetingConfig)
     quoted: dict[str, Quoted] = field(default_factory=dict)
     assumed: dict[str, str] = field(default_factory=dict)
 
@@ -164,8 +137,9 @@ class OutputConfig:
 
 
 @dataclass
-class RunConfig:
-    """One run: a county, a policy mix, behaviour, a seed and a horizon."""
+class RunBase:
+    """One run: a county, a policy mix, behaviour, a seed and a horizon (`RunConfig` adds the
+    programmes' settings to `policy`)."""
 
     seed: int = param(0, "integer seed", ge=0, le=2**32 - 1)
     months: int = param(60, "months", ge=1, le=600)
@@ -173,6 +147,32 @@ class RunConfig:
     scale: float = param(1.0, "share of the county's households simulated (capacities scale too)", ge=0.001, le=1)
     poverty_line: dict[int, float] = field(default_factory=lambda: {2014: 2800.0, 2020: 4000.0})
     region: RegionConfig = MISSING
-    policy: PolicyConfig = MISSING
+    policy: PolicyBase = MISSING
     behaviour: BehaviourConfig = MISSING
     output: OutputConfig = field(default_factory=OutputConfig)
+
+
+_built: tuple = ()
+PolicyConfig: type = PolicyBase
+RunConfig: type = RunBase
+
+
+def build_schema() -> type:
+    """`RunConfig` with one `policy.<name>` field per registered programme lever, rebuilt when a
+    programme has been registered since (e.g. one defined in a test). The classes are module
+    attributes, so configs pickle to worker processes."""
+    global _built, PolicyConfig, RunConfig
+    from sim.programmes import levers
+
+    key = tuple((c.name, c.settings) for c in levers())
+    if key != _built:
+        fields = [(name, settings, field(default_factory=settings)) for name, settings in key]
+        PolicyConfig = make_dataclass("PolicyConfig", fields, bases=(PolicyBase,), module=__name__)
+        RunConfig = make_dataclass(
+            "RunConfig", [("policy", PolicyConfig, field(default=MISSING))], bases=(RunBase,), module=__name__
+        )
+        _built = key
+    return RunConfig
+
+
+build_schema()

@@ -7,25 +7,27 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.state import AGE_BANDS, CHANNEL, EXIT_CHANNEL, SKILL_NAMES, Health, Labour, Role
+from sim import measures
+from sim.state import AGE_BANDS, SKILL_NAMES, Health, Labour, Role, channels, exit_channels
 
 if TYPE_CHECKING:
     from sim.model import PovertyModel
 
 
 def summarise(model: PovertyModel, table: pd.DataFrame) -> dict:
+    """Counts and amounts at simulation scale (the summary's `scale` says which share of the county)."""
     h = model.households
     start, end = h.initially_poor, h.poor
     net_exit = start & ~end & (h.size > 0)  # households that died out did not exit poverty
     credited = h.exit_channel[net_exit]
-    net_by_channel = {name: int((credited == code).sum()) for code, name in EXIT_CHANNEL.items()}
-    spend_cols = [c for c in table.columns if c.startswith("spend_") and c != "spend_total"]
-    spending = {c.removeprefix("spend_"): float(table[c].sum()) for c in spend_cols}
+    net_by_channel = {name: int((credited == code).sum()) for code, name in exit_channels().items()}
+    spending = {c.removeprefix("spend_"): float(table[c].sum()) for c in measures.in_group(table, "spending")}
     total = float(table["spend_total"].sum())
     n_net = int(net_exit.sum())
     first, last = table.iloc[0], table.iloc[-1]
     return {
         "months": int(model.t),
+        "scale": model.cfg.scale,  # counts and amounts below are at simulation scale: divide by it for the county
         "households": int(h.n),
         "people": int(h.size.sum()),
         "poor_households_start": int(start.sum()),
@@ -39,7 +41,7 @@ def summarise(model: PovertyModel, table: pd.DataFrame) -> dict:
         "spending_total_yuan": total,
         "spending_by_item_yuan": spending,
         "cost_per_net_exit_yuan": total / n_net if n_net else None,
-        "employment_end": {name: int(last[f"n_{name}"]) for name in CHANNEL.values()},
+        "employment_end": {name: int(last[measures.employment_column(name)]) for name in channels().values()},
     }
 
 

@@ -13,6 +13,7 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim import schema
 from sim.schema import RunConfig
 
 
@@ -29,7 +30,7 @@ def to_run_config(cfg: DictConfig | dict) -> RunConfig:
     try:
         if not isinstance(cfg, DictConfig):
             cfg = OmegaConf.create(cfg)
-        merged = OmegaConf.merge(OmegaConf.structured(RunConfig), cfg)
+        merged = OmegaConf.merge(OmegaConf.structured(schema.build_schema()), cfg)
         run = OmegaConf.to_object(merged)
     except OmegaConfBaseException as exc:
         raise ConfigError([_omegaconf_message(exc)]) from None
@@ -142,7 +143,7 @@ def override_problems(overrides: list[str]) -> list[str]:
 def _override_problem(key: str, value: str) -> str | None:
     """Walk `key` down the schema; name the first part that is not a field, with close matches,
     or a value that cannot be the leaf field's type."""
-    parent_type, parts = RunConfig, key.split(".")
+    parent_type, parts = schema.build_schema(), key.split(".")
     depth, field = 0, None
     while depth < len(parts) and dataclasses.is_dataclass(parent_type):
         fields = {f.name: f for f in dataclasses.fields(parent_type)}

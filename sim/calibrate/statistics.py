@@ -5,7 +5,8 @@ A target names one statistic kind and its settings (`conf/targets/*.yaml`, key `
 end (`value`). They read only the model's arrays, its monthly table and a `Moves` log of who entered
 which labour state when; they never change the model.
 
-Counts are given for the whole county (divided by the run's `scale`); shares and means are not.
+Counts are given for the whole county: columns whose declaration says they scale (`sim.measures`)
+are divided by the run's `scale`; shares and means are not.
 """
 
 from __future__ import annotations
@@ -16,20 +17,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim import measures
 from sim.state import Labour
+from sim.state import labour_states as declared_states
 
 if TYPE_CHECKING:
     from sim.model import PovertyModel
-
-# Work of any kind: every labour state except farming only, courses and school.
-JOB_STATES = tuple(s for s in Labour if s not in (Labour.NONE, Labour.FARM, Labour.TRAINING, Labour.TECH_SCHOOL))
-
 
 def labour_states(names: list[str]) -> np.ndarray:
     """Codes of the labour states named as in `sim.state.Labour` (`JOB` stands for every job state)."""
     codes: list[int] = []
     for name in names:
-        codes += [int(s) for s in JOB_STATES] if name == "JOB" else [int(getattr(Labour, name))]
+        codes += list(declared_states(work=True)) if name == "JOB" else [int(getattr(Labour, name))]
     return np.array(sorted(set(codes)), np.int8)
 
 
@@ -163,7 +162,7 @@ class ColumnRatio(Statistic):
 
 @dataclass
 class ColumnTotal(Statistic):
-    """County-wide count: the sum of `columns_` over `months`, divided by the run's scale."""
+    """County-wide count: the sum of `columns_` over `months`, at county level."""
 
     columns_: list[str]
     months: list[int]
@@ -172,12 +171,12 @@ class ColumnTotal(Statistic):
         return list(self.columns_)
 
     def value(self, model, table):
-        return float(_months(table, self.months)[self.columns_].to_numpy().sum()) / model.cfg.scale
+        return float(measures.county_level(_months(table, self.months))[self.columns_].to_numpy().sum())
 
 
 @dataclass
 class ColumnAt(Statistic):
-    """The `columns_` summed at the end of `month`; a county-wide count (divided by the run's scale)."""
+    """The `columns_` summed at the end of `month`, at county level."""
 
     columns_: list[str]
     month: int
@@ -186,7 +185,8 @@ class ColumnAt(Statistic):
         return list(self.columns_)
 
     def value(self, model, table):
-        return float(_at(table, self.month)[self.columns_].sum()) / model.cfg.scale
+        rows = measures.county_level(table.loc[table["month"] == self.month])
+        return float(rows[self.columns_].iloc[0].sum())
 
 
 @dataclass

@@ -1,37 +1,57 @@
-"""Policy programmes, one module each. `PROGRAMMES` maps a `policy.<name>` config key to the
-programme class that runs when `policy.<name>.enabled` is true, in the order the model calls them
-within each phase of the month. Migration that people arrange themselves (`migration.Migration`) is
-not a policy lever and always runs first."""
+"""Policy programmes, one module each, found and registered on import.
 
-from sim.programmes.base import Programme
-from sim.programmes.employment_services import EmploymentServices
-from sim.programmes.entrepreneurship import Entrepreneurship
-from sim.programmes.flexible_work import FlexibleWork
-from sim.programmes.labour_cooperation import LabourCooperation
-from sim.programmes.local_employers import LocalEmployers
-from sim.programmes.return_monitoring import ReturnMonitoring
-from sim.programmes.rewards import Rewards
-from sim.programmes.social_security import SocialSecurity
-from sim.programmes.targeting import Targeting
-from sim.programmes.tech_school import TechSchool
-from sim.programmes.training import Training
-from sim.programmes.welfare_posts import WelfarePosts
-from sim.programmes.workshops import Workshops
+Every module of this package is imported here; each programme class registers itself when it is
+defined (`Programme.__init_subclass__`), so a new programme is a new module, with nothing to list.
+A programme defined elsewhere (a test, a plug-in) registers the same way when its module is imported.
+`registered()` gives them in the order the model calls them within each phase of the month.
+"""
 
-PROGRAMMES: dict[str, type[Programme]] = {
-    "targeting": Targeting,  # first: sets who the ledger identifies before anyone is placed
-    "workshops": Workshops,
-    "local_employers": LocalEmployers,
-    "entrepreneurship": Entrepreneurship,
-    "flexible_work": FlexibleWork,
-    "labour_cooperation": LabourCooperation,
-    "training": Training,
-    "tech_school": TechSchool,
-    "employment_services": EmploymentServices,
-    "return_monitoring": ReturnMonitoring,
-    "rewards": Rewards,
-    "welfare_posts": WelfarePosts,  # after the others: posts are the floor for those left
-    "social_security": SocialSecurity,  # last: tops up what households have from everything else
-}
+from __future__ import annotations
 
-__all__ = ["PROGRAMMES", "Programme"]
+import importlib
+import pkgutil
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.programmes.base import Programme
+
+_REGISTRY: dict[str, type[Programme]] = {}
+
+
+def register(cls: type[Programme]) -> None:
+    known = _REGISTRY.get(cls.name)
+    if known is not None and known.__qualname__ != cls.__qualname__:
+        raise ValueError(f"two programmes are called {cls.name!r}: {known.__module__} and {cls.__module__}")
+    _REGISTRY[cls.name] = cls
+
+
+def unregister(name: str) -> None:
+    """Forget a programme and its states (for programmes defined in tests)."""
+    from sim.state import unregister_owner
+
+    _REGISTRY.pop(name, None)
+    unregister_owner(name)
+
+
+def registered() -> list[type[Programme]]:
+    """Every programme, in the order of the month's phases (`order`, then name)."""
+    return sorted(_REGISTRY.values(), key=lambda c: (c.order, c.name))
+
+
+def levers() -> list[type[Programme]]:
+    """Programmes a policy mix switches on or off (each has `policy.<name>` settings)."""
+    return [c for c in registered() if c.lever]
+
+
+def by_name(name: str) -> type[Programme]:
+    return _REGISTRY[name]
+
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
+
+from sim.programmes.base import Programme  # noqa: E402
+
+PROGRAMMES = {c.name: c for c in levers()}  # the programmes of sim/ itself; call levers() for later ones
+
+__all__ = ["PROGRAMMES", "Programme", "by_name", "levers", "register", "registered", "unregister"]

@@ -15,14 +15,12 @@ import math
 
 import numpy as np
 
+from sim.measures import counter, spending
 from sim.programmes.base import Programme
-from sim.state import Labour
+from sim.settings import EmploymentServicesConfig
+from sim.state import Labour, code_table, labour_states
 
 RULE_OFFERS = 5  # offers per round at which `service_matching_bonus` is stated (yunnan_job_offer_rule)
-
-# Labour states that are work: a person helped into one of them has found a job.
-IN_WORK = np.ones(len(Labour), bool)
-IN_WORK[[Labour.NONE, Labour.FARM, Labour.TRAINING, Labour.TECH_SCHOOL]] = False
 
 
 class FollowUp:
@@ -33,6 +31,7 @@ class FollowUp:
     def __init__(self, n: int):
         self.last_month = np.full(n, -1, np.int32)  # last month of help; -1 when not helped
         self.persons = np.zeros(0, np.int64)
+        self.in_work = code_table(dict.fromkeys(labour_states(work=True), True), False, bool)
 
     def add(self, persons: np.ndarray, t: int, months: int) -> None:
         """Help `persons` in the `months` months after month t (restarting any help they had)."""
@@ -52,7 +51,7 @@ class FollowUp:
 
     def settle(self, state: np.ndarray, t: int) -> np.ndarray:
         """End help for those now in work and those whose months are up; returns those in work."""
-        working = IN_WORK[state[self.persons]]
+        working = self.in_work[state[self.persons]]
         found_work = self.persons[working]
         ended = working | (self.last_month[self.persons] <= t)
         self.last_month[self.persons[ended]] = -1
@@ -62,13 +61,17 @@ class FollowUp:
 
 class EmploymentServices(Programme):
     name = "employment_services"
-    spending_items = ("service",)
-    counters = ("rounds", "served")
-    gives_jobs = False  # brings other programmes' jobs; offers none of its own
+    settings = EmploymentServicesConfig
+    order = 80
+    measures = (
+        spending("service", "Job-offer rounds: labourers served"),
+        counter("rounds", "Rounds of job offers", "rounds"),
+        counter("served", "Labourers who weighed a round's offers"),
+    )
+    brokered = False  # brings other programmes' jobs; offers none of its own
 
     def __init__(self, model):
         super().__init__(model)
-        self.cfg = model.cfg.policy.employment_services
         self.bonus = model.cfg.behaviour.service_matching_bonus * math.log1p(self.cfg.offers_per_round)
         self.bonus /= math.log1p(RULE_OFFERS)
         self.in_round = False
@@ -78,12 +81,12 @@ class EmploymentServices(Programme):
         n, month = self.cfg.offer_rounds_per_year, self.model.calendar_month
         return (n * month) // 12 > (n * (month - 1)) // 12
 
-    def new_month(self) -> None:
-        super().new_month()
+    def start_month(self) -> None:
+        super().start_month()
         self.in_round = self.round_this_month()
-        self.counts["rounds"] = int(self.in_round)
+        self.count("rounds", int(self.in_round))
 
-    def search_factor(self, rate: np.ndarray) -> None:
+    def adjust_search(self, rate: np.ndarray) -> None:
         if not self.in_round:
             return
         m = self.model
@@ -99,5 +102,5 @@ class EmploymentServices(Programme):
         served = self.model.identified(searchers)
         bonus += self.bonus * served
         n = int(served.sum())
-        self.counts["served"] += n
+        self.count("served", n)
         self.spend("service", self.cfg.cost_per_round * n)

@@ -2,7 +2,7 @@
 
 A migrant who returned home after a long enough spell away may, within a window after returning,
 start a business with a guaranteed loan (its interest paid by the programme while it runs) and a
-one-off start-up subsidy. The owner leaves the farm for `Labour.ENTREPRENEUR` and draws an owner
+one-off start-up subsidy. The owner leaves the farm for `ENTREPRENEUR` and draws an owner
 income; the business has jobs for poor labourers of its village, taken through the same seat
 mechanism as workshops (`seats.py`; a worker's `people.seat` is the business id). A business fails
 at a yearly hazard: its workers and its owner return to the farm, and the guarantee fund repays part
@@ -13,17 +13,32 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.programmes.seats import SeatEmployers
-from sim.state import Health, Labour
+from sim.measures import counter, spending, stock
+from sim.programmes.seats import SeatEmployers, seat_measures
+from sim.settings import EntrepreneurshipConfig
+from sim.state import Health, Labour, State
 
 
 class Entrepreneurship(SeatEmployers):
     name = "entrepreneurship"
+    settings = EntrepreneurshipConfig
+    order = 30
     kinds = ("business",)
-    states = (Labour.BUSINESS_WORKER,)
+    states = (
+        State("BUSINESS_WORKER", "returnee_business", "Returnee's business", "#e7ba52", "business.home_labour",
+              stable=True, code=12),
+        State("ENTREPRENEUR", "entrepreneur", "Own business (returnee)", "#e6550d", "owner_home_labour",
+              stable=True, code=13),
+    )  # fmt: skip
+    measures = (
+        spending("startup_subsidy", "One-off start-up subsidy"),
+        spending("interest_subsidy", "Interest paid on guaranteed loans"),
+        spending("guarantee_loss", "Guarantee fund's share of failed loans"),
+        *seat_measures("returnees' businesses"),
+        counter("owners_back", "Owners back on the farm after a closure"),
+        stock("loans_running", "Guaranteed loans running", "loans", lambda prog: int((prog.open & (prog.loan_left > 0)).sum())),
+    )
     constant_names = ("constant_business_job",)
-    spending_items = ("startup_subsidy", "interest_subsidy", "guarantee_loss", "award")
-    counters = ("hired", "opened", "closed", "laid_off", "owners_back")
 
     def __init__(self, model):
         super().__init__(model)
@@ -31,6 +46,7 @@ class Entrepreneurship(SeatEmployers):
         self.loan_left = np.zeros(self.open.size, np.int32)  # months the loan still runs
         self.business_of = np.full(model.people.n, -1, np.int64)  # each owner's latest business
         self.returnees = np.zeros(0, np.int64)  # came home recently: may still start
+        self.owner_state = self.codes["ENTREPRENEUR"]
 
     def supply(self) -> None:
         """This month's starts (not openings at a rate), failures and closures, then vacancies."""
@@ -38,8 +54,8 @@ class Entrepreneurship(SeatEmployers):
         ids = np.arange(self.open.size)
         owned = self.open & (self.owner >= 0)
         owner = np.maximum(self.owner, 0)
-        owner_left = owned & ((p.state[owner] != Labour.ENTREPRENEUR) | (self.business_of[owner] != ids))
-        failing = self.open & (self.rng.random(self.open.size) < self._closure[self.type])
+        owner_left = owned & ((p.state[owner] != self.owner_state) | (self.business_of[owner] != ids))
+        failing = self.open & self.closing_draws()
         self.start()  # from those on the farm as the month begins: not who a failure sends home now
         closing = np.zeros(self.open.size, bool)
         closing[: failing.size] = failing | owner_left
@@ -63,7 +79,7 @@ class Entrepreneurship(SeatEmployers):
         m, cfg = self.model, self.cfg
         p = m.people
         cand = self.eligible_returnees()
-        starters = cand[m.streams.rng("entrepreneurship.start").random(cand.size) < cfg.start_rate]
+        starters = cand[m.streams.per_person("entrepreneurship.start")[cand] < cfg.start_rate]
         if starters.size == 0:
             return
         self.returnees = self.returnees[~np.isin(self.returnees, starters)]  # one start per return home
@@ -71,7 +87,7 @@ class Entrepreneurship(SeatEmployers):
         self.owner = np.concatenate([self.owner, starters])
         self.loan_left = np.concatenate([self.loan_left, np.full(starters.size, cfg.loan_months, np.int32)])
         self.business_of[starters] = ids
-        p.set_state(starters, Labour.ENTREPRENEUR)
+        p.set_state(starters, self.owner_state)
         self.spend("startup_subsidy", cfg.startup_subsidy * starters.size)
 
     def close(self, closing: np.ndarray) -> None:
@@ -83,33 +99,27 @@ class Entrepreneurship(SeatEmployers):
         p, cfg = self.model.people, self.cfg
         ids = np.flatnonzero(closing)
         owners = self.owner[ids]
-        still = (owners >= 0) & (p.state[np.maximum(owners, 0)] == Labour.ENTREPRENEUR)
+        still = (owners >= 0) & (p.state[np.maximum(owners, 0)] == self.owner_state)
         still &= self.business_of[np.maximum(owners, 0)] == ids
         p.release(owners[still])
-        self.counts["owners_back"] += int(still.sum())
+        self.count("owners_back", int(still.sum()))
         outstanding = cfg.loan * self.loan_left[ids] / max(cfg.loan_months, 1)
         self.spend("guarantee_loss", cfg.default_share * outstanding.sum())
         self.loan_left[ids] = 0
         super().close(closing)
 
-    def pay(self) -> None:
-        super().pay()
+    def pay_workers(self) -> None:
+        super().pay_workers()
         p, cfg = self.model.people, self.cfg
         owners = self.owner[self.open & (self.owner >= 0)]
-        p.earnings[owners[p.state[owners] == Labour.ENTREPRENEUR]] += cfg.owner_income
+        p.earnings[owners[p.state[owners] == self.owner_state]] += cfg.owner_income
         running = self.open & (self.loan_left > 0)
         self.spend("interest_subsidy", cfg.loan * cfg.interest_subsidy_rate / 12 * running.sum())
         self.loan_left[running] -= 1
 
-    def separate(self, u: np.ndarray) -> None:
-        super().separate(u)
-        back = self.model.returned
-        back = back[self.model.people.months_away[back] >= self.cfg.min_months_away]
+    def finish_month(self) -> None:
+        """Migrants who came home this month after a long enough spell may start a business later."""
+        p = self.model.people
+        back = np.flatnonzero(p.returned_month == self.model.t)
+        back = back[p.months_away[back] >= self.cfg.min_months_away]
         self.returnees = np.concatenate([self.returnees, back])
-
-    @classmethod
-    def measure_names(cls) -> tuple[str, ...]:
-        return (*super().measure_names(), f"{cls.name}_loans_running")
-
-    def record(self) -> dict[str, float]:
-        return {**super().record(), f"{self.name}_loans_running": int((self.open & (self.loan_left > 0)).sum())}

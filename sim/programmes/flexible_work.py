@@ -11,17 +11,22 @@ from __future__ import annotations
 import numpy as np
 
 from sim.choice import Option
+from sim.measures import counter
 from sim.programmes.base import Programme
-from sim.state import Health, Labour
+from sim.settings import FlexibleWorkConfig
+from sim.state import Health, State
 
 
 class FlexibleWork(Programme):
     name = "flexible_work"
-    counters = ("hired", "season_end")
+    settings = FlexibleWorkConfig
+    order = 40
+    states = (State("FLEXIBLE", "flexible_work", "Flexible work (slack months)", "#fdae6b", "home_labour", code=14),)
+    measures = (counter("hired", "Flexible workers hired"), counter("season_end", "Back to the farm as a busy season begins"))
 
     def __init__(self, model):
         super().__init__(model)
-        self.cfg = model.cfg.policy.flexible_work
+        self.flexible = self.codes["FLEXIBLE"]
         self.jobs = round(self.cfg.jobs * model.cfg.scale)
         self.vacancies = np.zeros(1, np.int64)  # one county-wide capacity group
         self._workers = np.zeros(0, np.int64)  # everyone hired since, some of whom may have left
@@ -29,14 +34,14 @@ class FlexibleWork(Programme):
     def workers(self) -> np.ndarray:
         """Flexible workers: those `admit` hired and still in the state (no pass over everyone)."""
         w = self._workers
-        self._workers = w = w[self.model.people.state[w] == Labour.FLEXIBLE]
+        self._workers = w = w[self.model.people.state[w] == self.flexible]
         return w
 
     def supply(self) -> None:
         workers = self.workers()
         if self.model.is_busy_month:
             self.model.people.release(workers)
-            self.counts["season_end"] += workers.size
+            self.count("season_end", workers.size)
             self.vacancies[0] = 0
         else:
             self.vacancies[0] = max(self.jobs - workers.size, 0)
@@ -57,14 +62,13 @@ class FlexibleWork(Programme):
 
     def admit(self, option: Option, persons: np.ndarray) -> None:
         self._workers = np.concatenate([self.workers(), persons])
-        self.model.people.set_state(persons, Labour.FLEXIBLE)
-        self.counts["hired"] += persons.size
+        self.model.people.set_state(persons, self.flexible)
+        self.count("hired", persons.size)
 
-    def pay(self) -> None:
+    def pay_workers(self) -> None:
         p = self.model.people
         workers = self.workers()
         p.earnings[workers] += self.cfg.pay * p.productivity[workers]
 
-    def separate(self, u: np.ndarray) -> None:
-        workers = self.workers()
-        self.model.people.release(workers[u[workers] < self.cfg.quit_rate])
+    def quit_hazard(self, hazard: np.ndarray) -> None:
+        hazard[self.workers()] = self.cfg.quit_rate

@@ -2,9 +2,11 @@
 
 Two routes into an arranged job away: job fairs held by the receiving side (attend -> sign an
 intent -> depart, the funnel the Yunxi pilot reports), and placements arranged month by month by the
-employment service. Organised departures get the transport subsidy (a share of the ticket) and the
-one-off job-search subsidy; follow-up services lower the quit hazard (see `migration.py`). A bound
-carer may attend a fair and even sign, but never departs.
+employment service, to any of the placement destinations; the month's placements are one capacity
+that the takers of every destination share, in random order. Organised departures get the transport
+subsidy (a share of the ticket) and the job-search subsidy, once per person, paid to the household;
+follow-up services lower the quit hazard. A bound carer may attend a fair and even sign, but never
+departs.
 Fairs are open events, but the county fills them by mobilising the labourers its poverty ledger lists
 (and pays the subsidies against it): only labourers of households the ledger knows attend (targeting).
 """
@@ -14,36 +16,50 @@ from __future__ import annotations
 import numpy as np
 
 from sim.choice import Option, logistic
+from sim.measures import counter, spending
 from sim.programmes.base import Programme
 from sim.programmes.migration import away_value, can_leave
-from sim.state import Health, Labour
+from sim.settings import LabourCooperationConfig
+from sim.state import Health, Labour, State
 
 
 class LabourCooperation(Programme):
     name = "labour_cooperation"
-    spending_items = ("transport_subsidy", "job_search_subsidy")
-    counters = ("fair_attendees", "fair_intents", "fair_departures", "placements")
+    settings = LabourCooperationConfig
+    order = 50
+    states = (
+        State(
+            "MIGRANT_ORGANISED", "labour_cooperation", "Migrant, labour cooperation", "#3a5fcd", 0.0,
+            away=True, stable=True, code=6,
+        ),
+    )  # fmt: skip
+    measures = (
+        spending("transport_subsidy", "Transport subsidy (share of the ticket)"),
+        spending("job_search_subsidy", "One-off job-search subsidy"),
+        counter("fair_attendees", "Job-fair attendees"),
+        counter("fair_intents", "Intents signed at fairs"),
+        counter("fair_departures", "Departures from fairs"),
+        counter("placements", "Placements outside fairs"),
+    )
 
     def __init__(self, model):
         super().__init__(model)
-        self.cfg = model.cfg.policy.labour_cooperation
         d = model.destinations
         self.fair_dest = d.index(self.cfg.fair_destination)
         self.placement_dest = [d.index(n) for n in self.cfg.placement_destinations]
         scale = model.cfg.scale
         self.places_per_fair = round(self.cfg.places_per_fair * scale)
-        monthly = self.cfg.placements_per_month * scale
-        self.placement_capacity = np.array([monthly])  # shared by all placement destinations
-        self.month_capacity = np.zeros(1, np.int64)
-
-    def subsidy(self, dest: int) -> float:
-        return self.cfg.transport_subsidy_share * self.model.destinations.ticket[dest] + self.cfg.job_search_subsidy
+        self.placements_per_month = self.cfg.placements_per_month * scale
+        self.month_capacity = np.zeros(1, np.int64)  # shared by all placement destinations
+        self.subsidised = np.zeros(model.people.n, bool)  # got the job-search subsidy already
+        self.organised = self.codes["MIGRANT_ORGANISED"]
 
     def organised_value(self, idx: np.ndarray, dest: int) -> np.ndarray:
         """Utility of an arranged job at `dest`: the same work away, with the ticket partly paid,
-        the job-search subsidy, and the value of a contract and an arranged journey."""
+        the job-search subsidy (for those who have not had it), and the value of a contract and an
+        arranged journey."""
         cfg, ticket = self.cfg, self.model.destinations.ticket[dest]
-        out_of_pocket = (1 - cfg.transport_subsidy_share) * ticket - cfg.job_search_subsidy
+        out_of_pocket = (1 - cfg.transport_subsidy_share) * ticket - cfg.job_search_subsidy * ~self.subsidised[idx]
         return away_value(self.model, idx, dest, out_of_pocket) + self.model.cfg.behaviour.organised_bonus
 
     def accepts(self, idx: np.ndarray) -> np.ndarray:
@@ -58,8 +74,8 @@ class LabourCooperation(Programme):
 
     def supply(self) -> None:
         # Fractional monthly capacity is carried as a whole-number draw with the right mean.
-        base = self.placement_capacity[0]
-        extra = self.model.streams.rng("labour_cooperation.capacity").random() < base - int(base)
+        base = self.placements_per_month
+        extra = self.model.streams.one("labour_cooperation.capacity") < base - int(base)
         self.month_capacity[0] = int(base) + int(extra)
 
     def options(self, searchers: np.ndarray) -> list[Option]:
@@ -74,35 +90,46 @@ class LabourCooperation(Programme):
 
     def admit(self, option: Option, persons: np.ndarray) -> None:
         self._depart(persons, option.key)
-        self.counts["placements"] += persons.size
+        self.count("placements", persons.size)
 
     def _depart(self, persons: np.ndarray, dest: int) -> None:
-        p = self.model.people
-        p.set_state(persons, Labour.MIGRANT_ORGANISED, dest=dest)
-        ticket = self.model.destinations.ticket[dest]
+        m = self.model
+        p = m.people
+        p.set_state(persons, self.organised, dest=dest)
+        ticket = m.destinations.ticket[dest]
         p.expense[persons] += (1 - self.cfg.transport_subsidy_share) * ticket
         self.spend("transport_subsidy", self.cfg.transport_subsidy_share * ticket * persons.size)
-        self.spend("job_search_subsidy", self.cfg.job_search_subsidy * persons.size)
+        first = persons[~self.subsidised[persons]]  # the job-search subsidy is paid once per person
+        self.subsidised[first] = True
+        m.pay_one_off(p.hh[first], self.cfg.job_search_subsidy)
+        self.spend("job_search_subsidy", self.cfg.job_search_subsidy * first.size)
 
     def assign(self) -> None:
-        for _ in range(self.fairs_this_month()):
-            self._hold_fair()
+        for k in range(self.fairs_this_month()):
+            self._hold_fair(k)
 
-    def _hold_fair(self) -> None:
+    def _hold_fair(self, k: int) -> None:
+        """The month's fair number k: its own attendance and outcome draws per person."""
         m = self.model
-        p, b = m.people, m.cfg.behaviour
-        u_attend = m.streams.per_person("fair.attend")
+        p, b, s = m.people, m.cfg.behaviour, m.streams
+        u_attend = s.per_person(f"fair.attend.{k}")
         can_attend = (p.state == Labour.FARM) & (p.health != Health.DISABLED) & (p.age <= self.cfg.max_age)
         attendees = np.flatnonzero(can_attend & (u_attend < b.fair_attend_rate))
         attendees = attendees[m.identified(attendees)]  # cadres mobilise attendance from the ledger
         # Anyone may sign an intent; only those free to leave depart, in random order, up to the places.
-        u_intent, u_depart = m.streams.rng("fair.outcome").random((2, attendees.size))
+        u_intent = s.per_person(f"fair.intent.{k}")[attendees]
+        u_depart = s.per_person(f"fair.depart.{k}")[attendees]
         value = self.organised_value(attendees, self.fair_dest)
         signed = u_intent < logistic(b.intent_intercept + value)
-        signs = attendees[signed]
         leaving = signed & (u_depart < b.depart_rate) & self.accepts(attendees)
         leaves = attendees[leaving][np.argsort(u_depart[leaving])][: self.places_per_fair]
         self._depart(leaves, self.fair_dest)
-        self.counts["fair_attendees"] += attendees.size
-        self.counts["fair_intents"] += signs.size
-        self.counts["fair_departures"] += leaves.size
+        self.count("fair_attendees", attendees.size)
+        self.count("fair_intents", int(signed.sum()))
+        self.count("fair_departures", leaves.size)
+
+    def quit_factor(self, hazard: np.ndarray) -> None:
+        """Follow-up services at the destination keep organised migrants on the job."""
+        if self.cfg.follow_up_services:
+            organised = np.flatnonzero(self.model.people.state == self.organised)
+            hazard[organised] *= self.model.cfg.behaviour.organised_quit_factor

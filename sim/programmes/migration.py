@@ -2,8 +2,10 @@
 themselves (always on, with or without a programme).
 
 A migrant sends home the wage less the living cost at the destination. Quit hazards fall with
-tenure (early months are when most give up) and are lower for placements with follow-up services;
-those who quit return home to the farm. A bound carer never leaves: the option is closed to them.
+tenure (early months are when most give up); programmes may scale them (`quit_factor`). Those who
+quit come home to the farm: their month of return and the length of the spell away are kept on
+`people` (`returned_month`, `months_away`) for the programmes that act on returnees. A bound carer
+never leaves: the option is closed to them.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.choice import Option
+from sim.measures import counter
 from sim.programmes.base import Programme
-from sim.state import Health, Labour
+from sim.state import Health, State
 
 
 class Destinations:
@@ -54,8 +57,14 @@ def can_leave(model, idx: np.ndarray) -> np.ndarray:
 
 class Migration(Programme):
     name = "migration"
-    counters = ("departures_self", "returns")
+    lever = False  # people arrange it themselves: no policy switches it
+    order = 0  # first in every phase: the labour market away is there before any programme acts
+    states = (
+        State("MIGRANT_SELF", "migrant_self", "Migrant, self-arranged", "#8da0cb", 0.0, away=True, stable=True, code=5),
+    )
+    measures = (counter("departures_self", "Self-arranged departures"), counter("returns", "Migrants back home"))
     targeted = False  # people arrange it themselves
+    brokered = False  # jobs people find themselves: services and training do not bring them
 
     def __init__(self, model):
         super().__init__(model)
@@ -71,34 +80,28 @@ class Migration(Programme):
 
     def admit(self, option: Option, persons: np.ndarray) -> None:
         p = self.model.people
-        p.set_state(persons, Labour.MIGRANT_SELF, dest=option.key)
+        p.set_state(persons, self.codes["MIGRANT_SELF"], dest=option.key)
         p.expense[persons] += self.model.destinations.ticket[option.key]
-        self.counts["departures_self"] += persons.size
+        self.count("departures_self", persons.size)
 
-    def pay(self) -> None:
+    def pay_workers(self) -> None:
+        """Remittances of everyone working away, whoever arranged the job: the destination pays."""
         p = self.model.people
         away = np.flatnonzero(p.dest >= 0)
         p.earnings[away] += net_remittance(self.model, away, p.dest[away])
 
-    def separate(self, u: np.ndarray) -> None:
+    def quit_hazard(self, hazard: np.ndarray) -> None:
+        """Everyone working away, however placed: early months are when most give up."""
         m = self.model
         p, b = m.people, m.cfg.behaviour
         away = np.flatnonzero(p.dest >= 0)
         early = np.where(m.destinations.cross[p.dest[away]], b.quit_early_cross, b.quit_early_intra)
-        hazard = b.quit_floor + early * np.exp(-p.tenure[away] / b.quit_decay_months)
-        followed = (p.state[away] == Labour.MIGRANT_ORGANISED) & m.follow_up_services
-        hazard = np.where(followed, hazard * b.organised_quit_factor, hazard)
-        for prog in m.programmes:
-            prog.quit_factor(away, hazard)
-        quitting = away[u[away] < hazard]
-        p.returned_month[quitting] = m.t
-        p.months_away[quitting] = np.minimum(p.tenure[quitting] + 1, np.iinfo(np.int16).max)
-        p.release(quitting)
-        m.returned = quitting
-        self.counts["returns"] += quitting.size
+        hazard[away] = b.quit_floor + early * np.exp(-p.tenure[away] / b.quit_decay_months)
 
-    def record(self) -> dict[str, float]:
-        p = self.model.people
-        away = p.dest[p.dest >= 0]
-        counts = np.bincount(away, minlength=len(self.all))
-        return {f"migrants_{name}": int(c) for name, c in zip(self.model.destinations.names, counts, strict=True)}
+    def leave(self, leavers: np.ndarray) -> None:
+        m = self.model
+        p = m.people
+        back = leavers[p.dest[leavers] >= 0]
+        p.returned_month[back] = m.t
+        p.months_away[back] = np.minimum(p.tenure[back] + 1, np.iinfo(np.int16).max)
+        self.count("returns", back.size)

@@ -11,44 +11,47 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.measures import counter, spending, stock
 from sim.programmes.base import Programme
 from sim.programmes.employment_services import FollowUp
+from sim.settings import ReturnMonitoringConfig
 
 
 class ReturnMonitoring(Programme):
     name = "return_monitoring"
-    spending_items = ("follow_up",)
-    counters = ("returned", "found", "reemployed")
-    gives_jobs = False
+    settings = ReturnMonitoringConfig
+    order = 85
+    measures = (
+        spending("follow_up", "Follow-up of returnees, per case-month"),
+        counter("returned", "Migrants of identified households back home"),
+        counter("found", "Returnees found by monitoring"),
+        counter("reemployed", "Returnees back in work after follow-up"),
+        stock("cases", "Open follow-up cases", "people", lambda prog: prog.cases.persons.size),
+    )
+    brokered = False
 
     def __init__(self, model):
         super().__init__(model)
-        self.cfg = model.cfg.policy.return_monitoring
         self.cases = FollowUp(model.people.n)
-        self.rng = model.streams.rng("return_monitoring.detect")
 
-    def search_factor(self, rate: np.ndarray) -> None:
+    def adjust_search(self, rate: np.ndarray) -> None:
         self.cases.raise_search(rate, self.cfg.search_rate)
 
     def job_bonus(self, searchers: np.ndarray, bonus: np.ndarray) -> None:
         self.cases.add_bonus(searchers, bonus, self.model.cfg.behaviour.service_matching_bonus)
 
-    def pay(self) -> None:
+    def pay_workers(self) -> None:
         self.spend("follow_up", self.cfg.cost_per_case_month * self.cases.persons.size)
 
-    def separate(self, u: np.ndarray) -> None:
-        """After migrants' quits (migration separates first): close cases, then open this month's."""
+    def finish_month(self) -> None:
+        """After the month's quits: close cases of those in work again, then open cases for the
+        migrants who came home this month (`people.returned_month`)."""
         m = self.model
-        self.counts["reemployed"] += self.cases.settle(m.people.state, m.t).size
-        returned = m.returned[m.identified(m.returned)]
-        found = returned[self.rng.random(returned.size) < self.cfg.detection_rate]
+        p = m.people
+        self.count("reemployed", self.cases.settle(p.state, m.t).size)
+        returned = np.flatnonzero(p.returned_month == m.t)
+        returned = returned[m.identified(returned)]
+        found = returned[m.streams.per_person("return_monitoring.detect")[returned] < self.cfg.detection_rate]
         self.cases.add(found, m.t, self.cfg.follow_up_months)
-        self.counts["returned"] += returned.size
-        self.counts["found"] += found.size
-
-    @classmethod
-    def measure_names(cls) -> tuple[str, ...]:
-        return ("return_monitoring_cases",)
-
-    def record(self) -> dict[str, float]:
-        return {"return_monitoring_cases": self.cases.persons.size}
+        self.count("returned", returned.size)
+        self.count("found", found.size)

@@ -12,28 +12,40 @@ from __future__ import annotations
 import numpy as np
 
 from sim.choice import Option
+from sim.measures import counter, spending, stock
 from sim.programmes.base import Programme
-from sim.state import Health, Labour
+from sim.state import Health, Labour, code_table
+
+
+def seat_measures(employers: str) -> tuple:
+    """The measures every seat-employer programme keeps; `employers` names them in labels."""
+    return (
+        spending("award", f"Award per poor worker hired, paid to {employers}"),
+        counter("hired", "Poor labourers hired"),
+        counter("opened", f"{employers.capitalize()} opened", "employers"),
+        counter("closed", f"{employers.capitalize()} closed", "employers"),
+        counter("laid_off", "Workers laid off at closures"),
+        stock("open", f"{employers.capitalize()} open", "employers", lambda prog: int(prog.open.sum())),
+        stock("seats", f"Seats at open {employers}", "seats", lambda prog: int(prog.seats[prog.open].sum())),
+    )
 
 
 class SeatEmployers(Programme):
-    """Subclasses set `name`, `kinds` (config attribute names), `states` (one labour state per kind)
-    and `constant_names` (behaviour utility constants per kind)."""
+    """Subclasses set `name`, `settings`, `kinds` (config attribute names), `states` (one labour state
+    per kind, in the order of `kinds`), `measures` (`seat_measures(...)` and any of their own) and
+    `constant_names` (behaviour utility constants per kind).
+
+    Random draws: per employer slot for closures, and one stream per month for the openings (their
+    number, villages and seats), so no draw depends on how many employers another programme has."""
 
     kinds: tuple[str, ...] = ()
-    states: tuple[Labour, ...] = ()
     constant_names: tuple[str, ...] = ()
-    spending_items = ("award",)
-    counters = ("hired", "opened", "closed", "laid_off")
 
     def __init__(self, model):
         super().__init__(model)
-        self.cfg = getattr(model.cfg.policy, self.name)
         self.types = [getattr(self.cfg, k) for k in self.kinds]
-        self.rng = model.streams.rng(f"{self.name}.supply")
-        self.state_of_kind = np.array(self.states, np.int8)
-        self.kind_of_state = np.full(len(Labour), -1, np.int8)
-        self.kind_of_state[self.state_of_kind] = np.arange(len(self.kinds))
+        self.state_of_kind = np.array([self.codes[s.name] for s in self.states[: len(self.kinds)]], np.int8)
+        self.kind_of_state = code_table(dict(zip(self.state_of_kind, range(len(self.kinds)), strict=True)), -1, np.int8)
         n_vil = model.n_villages
         self.village_weight = np.bincount(model.households.village, minlength=n_vil) / model.households.n
         self.village = np.zeros(0, np.int32)
@@ -54,16 +66,17 @@ class SeatEmployers(Programme):
         """Open `count` employers of kind t (in random villages unless given); returns their ids."""
         if count <= 0:
             return np.zeros(0, np.int64)
+        rng = self.model.streams.rng(f"{self.name}.open")
         if village is None:
-            village = self.rng.choice(self.village_weight.size, size=count, p=self.village_weight)
+            village = rng.choice(self.village_weight.size, size=count, p=self.village_weight)
         if seats is None:
-            seats = 1 + self.rng.poisson(max(self.types[t].seats_mean - 1, 0), count)
+            seats = 1 + rng.poisson(max(self.types[t].seats_mean - 1, 0), count)
         first = self.open.size
         self.village = np.concatenate([self.village, np.asarray(village, np.int32)])
         self.type = np.concatenate([self.type, np.full(count, t, np.int8)])
         self.seats = np.concatenate([self.seats, np.asarray(seats, np.int32)])
         self.open = np.concatenate([self.open, np.ones(count, bool)])
-        self.counts["opened"] += count
+        self.count("opened", count)
         return np.arange(first, first + count)
 
     def opening_rate(self, t: int) -> float:
@@ -85,16 +98,21 @@ class SeatEmployers(Programme):
             return
         p = self.model.people
         self.open[closing] = False
-        self.counts["closed"] += int(closing.sum())
+        self.count("closed", int(closing.sum()))
         workers = self.workers()
         laid_off = workers[closing[p.seat[workers]]]
         p.release(laid_off)
-        self.counts["laid_off"] += laid_off.size
+        self.count("laid_off", laid_off.size)
+
+    def closing_draws(self) -> np.ndarray:
+        """This month's closure draw per employer slot."""
+        return self.model.streams.per_slot(f"{self.name}.close", self.open.size) < self._closure[self.type]
 
     def supply(self) -> None:
-        self.close(self.open & (self.rng.random(self.open.size) < self._closure[self.type]))
+        self.close(self.open & self.closing_draws())
+        rng = self.model.streams.rng(f"{self.name}.openings")
         for t in range(len(self.kinds)):
-            self.open_employers(t, int(self.rng.poisson(self.opening_rate(t))))
+            self.open_employers(t, int(rng.poisson(self.opening_rate(t))))
         self.update_vacancies()
 
     def update_vacancies(self) -> None:
@@ -155,14 +173,14 @@ class SeatEmployers(Programme):
         rank = np.arange(village.size) - np.maximum.accumulate(np.where(first, np.arange(village.size), 0))
         seat = slots[np.searchsorted(slot_village, village) + rank]
         self._workers = np.concatenate([self.workers(), persons])
-        p.set_state(persons, self.states[t], seat=seat)
+        p.set_state(persons, self.state_of_kind[t], seat=seat)
         np.subtract.at(free, seat, 1)
         new = persons[~self.awarded[persons]]
         self.awarded[new] = True
         self.spend("award", self.cfg.award_per_worker * new.size)
-        self.counts["hired"] += persons.size
+        self.count("hired", persons.size)
 
-    def pay(self) -> None:
+    def pay_workers(self) -> None:
         m = self.model
         p = m.people
         workers = self.workers()
@@ -170,13 +188,5 @@ class SeatEmployers(Programme):
         wage = self._wage[t] * (self._busy_factor[t] if m.is_busy_month else 1.0)
         p.earnings[workers] += wage * p.productivity[workers]
 
-    def separate(self, u: np.ndarray) -> None:
-        workers = self.workers()
-        self.model.people.release(workers[u[workers] < self.model.cfg.behaviour.workshop_quit])
-
-    @classmethod
-    def measure_names(cls) -> tuple[str, ...]:
-        return (f"{cls.name}_open", f"{cls.name}_seats")
-
-    def record(self) -> dict[str, float]:
-        return {f"{self.name}_open": int(self.open.sum()), f"{self.name}_seats": int(self.seats[self.open].sum())}
+    def quit_hazard(self, hazard: np.ndarray) -> None:
+        hazard[self.workers()] = self.model.cfg.behaviour.workshop_quit

@@ -10,7 +10,7 @@ every month and every policy mix). Each month it is paid the gap to the line: (l
 per person) x members / 12, into `households.transfer`. Being paid on last year's income is how the
 guarantee's yearly means test works; after a year on the floor the household's income per person
 is the line. Exits with this transfer as the only income beyond the farm are credited to the
-SOCIAL_SECURITY channel (`income.credit_exits`).
+`social_security` channel (`income.credit_exits`, through `households.transfer_channel`).
 
 The floor starts with the run (nothing is paid while the initial year of income is filled in), so the
 households poor at the start are the same in every mix. It is run by civil affairs on its own means
@@ -22,22 +22,33 @@ from __future__ import annotations
 import numpy as np
 
 from sim import income
+from sim.measures import counter, spending
 from sim.programmes.base import Programme
-from sim.state import Health, Role
+from sim.settings import SocialSecurityConfig
+from sim.state import Health, Role, State
+
+# An exit channel, not a labour state: households out of poverty on the guarantee alone.
+FLOOR = State("SOCIAL_SECURITY", "social_security", "Social-security floor", "#969696", channel_only=True, code=99)
 
 
 class SocialSecurity(Programme):
     name = "social_security"
-    spending_items = ("transfer",)
-    counters = ("households", "people")
+    settings = SocialSecurityConfig
+    order = 100  # last: tops up what households have from everything else
+    states = (FLOOR,)
+    measures = (
+        spending("transfer", "Minimum living guarantee paid"),
+        counter("households", "Households paid the guarantee", "households"),
+        counter("people", "People in households paid the guarantee"),
+    )
     targeted = False
-    gives_jobs = False
+    brokered = False
 
     def __init__(self, model):
         super().__init__(model)
-        self.cfg = model.cfg.policy.social_security
         n = model.households.n
-        self.takes_up = model.streams.rng("social_security.take_up").random(n) < self.cfg.take_up
+        self.channel = self.codes["SOCIAL_SECURITY"]
+        self.takes_up = model.streams.per_household("social_security.take_up", n) < self.cfg.take_up
         self.candidates = np.zeros(0, np.int64)
         self.paid_ring = np.zeros((12, 0))  # paid to each candidate in each of the last 12 months
         self._find_candidates()
@@ -55,15 +66,13 @@ class SocialSecurity(Programme):
         self.paid_trailing = self.paid_ring.sum(axis=0)
         self.size = h.size[found].astype(float)
 
-    def new_year(self, school_leavers: np.ndarray) -> None:
+    def new_year(self) -> None:
         self._find_candidates()
 
-    def pay(self) -> None:
+    def pay_transfers(self) -> None:
         m = self.model
         h = m.households
         h.on_floor[:] = False
-        if m.t == 0:
-            return
         # Own income over the last 12 months (the window `h.trailing` covers now); this month's
         # payment then replaces the one of 12 months ago, as the month's income will in `h.trailing`.
         cand = self.candidates
@@ -76,6 +85,7 @@ class SocialSecurity(Programme):
         h.transfer[cand] += paid
         on = paid > 0
         h.on_floor[cand] = on
+        h.transfer_channel[cand[on]] = self.channel
         self.spend("transfer", paid.sum())
-        self.counts["households"] += int(on.sum())
-        self.counts["people"] += int(self.size[on].sum())
+        self.count("households", int(on.sum()))
+        self.count("people", int(self.size[on].sum()))

@@ -18,30 +18,30 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.measures import stock
 from sim.programmes.base import Programme
+from sim.settings import TargetingConfig
 
 
 class Targeting(Programme):
     name = "targeting"
+    settings = TargetingConfig
+    order = 5  # first after migration: sets who the ledger identifies before anyone is placed
+    measures = (
+        stock("identified_households", "Households the ledger identifies", "households",
+              lambda prog: int(prog.model.households.identified.sum())),
+    )  # fmt: skip
     targeted = False
-    gives_jobs = False
+    brokered = False
 
     def __init__(self, model):
         super().__init__(model)
-        self.cfg = model.cfg.policy.targeting
-        self.u = model.streams.rng("targeting.identified").random(model.households.n)
+        self.u = model.streams.per_household("targeting.identified", model.households.n)
         self._review(years=0)
 
     def _review(self, years: int) -> None:
         missed = (1 - self.cfg.identified_share) * (1 - self.cfg.found_per_year) ** years
         self.model.households.identified = self.u < 1 - missed
 
-    def new_year(self, school_leavers: np.ndarray) -> None:
+    def new_year(self) -> None:
         self._review(self.model.year - self.model.cfg.start_year)
-
-    @classmethod
-    def measure_names(cls) -> tuple[str, ...]:
-        return ("targeting_identified_households",)
-
-    def record(self) -> dict[str, float]:
-        return {"targeting_identified_households": int(self.model.households.identified.sum())}

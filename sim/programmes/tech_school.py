@@ -12,19 +12,32 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.measures import counter, spending
 from sim.programmes.base import Programme
 from sim.programmes.employment_services import FollowUp
-from sim.state import Health, Labour, Role
+from sim.settings import TechSchoolConfig
+from sim.state import Health, Labour, Role, State
 
 
 class TechSchool(Programme):
     name = "tech_school"
-    spending_items = ("schooling",)
-    counters = ("offered", "enrolled", "graduated", "employed")
+    settings = TechSchoolConfig
+    order = 70
+    states = (
+        State("TECH_SCHOOL", "tech_school", "In technical school", "#6a51a3", 0.0, work=False, away=True, code=9),
+    )
+    measures = (
+        spending("schooling", "Tuition, board and subsidy"),
+        counter("offered", "School leavers offered a place"),
+        counter("enrolled", "Enrolled"),
+        counter("graduated", "Graduated"),
+        counter("employed", "Graduates in work after placement help"),
+    )
+    brokered = False
 
     def __init__(self, model):
         super().__init__(model)
-        self.cfg = model.cfg.policy.tech_school
+        self.student = self.codes["TECH_SCHOOL"]
         self.offered = np.zeros(model.people.n, bool)
         self.students = np.zeros(0, np.int64)
         self.placement = FollowUp(model.people.n)
@@ -34,7 +47,7 @@ class TechSchool(Programme):
         if self.model.calendar_month != 1:
             return
         p = self.model.people
-        self.students = self.students[p.state[self.students] == Labour.TECH_SCHOOL]
+        self.students = self.students[p.state[self.students] == self.student]
         self._graduate()
         self._enrol()
 
@@ -50,7 +63,7 @@ class TechSchool(Programme):
         p.skill[grads] = after
         p.release(grads)
         self.placement.add(grads, m.t - 1, self.cfg.placement_months)  # help from this month on
-        self.counts["graduated"] += grads.size
+        self.count("graduated", grads.size)
 
     def _enrol(self) -> None:
         m = self.model
@@ -64,21 +77,21 @@ class TechSchool(Programme):
         u = m.streams.per_person("tech_school.enrol")[offered]
         willing = offered[u < cfg.enrol_rate]
         places = cfg.places_per_year * m.cfg.scale
-        places = int(places) + int(m.streams.rng("tech_school.places").random() < places - int(places))
+        places = int(places) + int(m.streams.one("tech_school.places") < places - int(places))
         enrolled = willing[np.argsort(u[u < cfg.enrol_rate])][:places]
-        p.set_state(enrolled, Labour.TECH_SCHOOL)
+        p.set_state(enrolled, self.student)
         self.students = np.concatenate([self.students, enrolled])
-        self.counts["offered"] += offered.size
-        self.counts["enrolled"] += enrolled.size
+        self.count("offered", offered.size)
+        self.count("enrolled", enrolled.size)
 
-    def search_factor(self, rate: np.ndarray) -> None:
+    def adjust_search(self, rate: np.ndarray) -> None:
         self.placement.raise_search(rate, 1.0)
 
     def job_bonus(self, searchers: np.ndarray, bonus: np.ndarray) -> None:
         self.placement.add_bonus(searchers, bonus, self.model.cfg.behaviour.trained_job_bonus)
 
-    def pay(self) -> None:
+    def pay_workers(self) -> None:
         self.spend("schooling", self.cfg.cost_per_student_month * self.students.size)
 
-    def separate(self, u: np.ndarray) -> None:
-        self.counts["employed"] += self.placement.settle(self.model.people.state, self.model.t).size
+    def finish_month(self) -> None:
+        self.count("employed", self.placement.settle(self.model.people.state, self.model.t).size)

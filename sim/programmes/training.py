@@ -19,9 +19,11 @@ import math
 import numpy as np
 
 from sim.choice import Option
+from sim.measures import counter, spending, stock
 from sim.programmes.base import Programme
 from sim.programmes.employment_services import FollowUp
-from sim.state import SKILL_NAMES, Health, Labour
+from sim.settings import TrainingConfig
+from sim.state import SKILL_NAMES, Health, Labour, State
 
 KINDS = ("general", "brand", "special")
 DAYS_PER_MONTH = 365.25 / 12
@@ -32,22 +34,27 @@ DONE_SETS = 2 ** len(KINDS)  # sets of course kinds a labourer may have complete
 
 class Training(Programme):
     name = "training"
-    spending_items = ("allowance", "course_cost")
-    # Totals, and graduates and employed by course kind (`brand_graduates`, ...).
-    counters = (
-        "booked",
-        "starts",
-        "lapsed",
-        "graduates",
-        "placed",
-        "employed",
-        *(f"{k}_{c}" for k in KINDS for c in ("graduates", "employed")),
+    settings = TrainingConfig
+    order = 60
+    states = (State("TRAINING", "training", "In training", "#9e9ac8", 0.0, work=False, code=8),)
+    measures = (
+        spending("allowance", "Daily living allowance of trainees"),
+        spending("course_cost", "Course costs paid to providers"),
+        counter("booked", "Courses booked"),
+        counter("starts", "Courses started"),
+        counter("lapsed", "Bookings lapsed (in work by the start)"),
+        counter("graduates", "Graduates"),
+        counter("placed", "Graduates taken on by the placement service"),
+        counter("employed", "Graduates in work after placement help"),
+        *(counter(f"{k}_{c}", f"{c.capitalize()}, {k} courses") for k in KINDS for c in ("graduates", "employed")),
+        stock("waiting", "Waiting for a booked course", "people", lambda prog: prog.booked.size),
     )
-    gives_jobs = False
+    brokered = False  # courses, not jobs
 
     def __init__(self, model):
         super().__init__(model)
-        cfg = self.cfg = model.cfg.policy.training
+        cfg = self.cfg
+        self.trainee = self.codes["TRAINING"]
         self.courses = [getattr(cfg, k) for k in KINDS]
         self.lag = math.ceil(cfg.request_delay_days / DAYS_PER_MONTH)  # months from request to start
         self.monthly_allowance = cfg.allowance_per_day * cfg.days_per_month
@@ -68,7 +75,6 @@ class Training(Programme):
         self.trainees = np.zeros(0, np.int64)
         self.placement = FollowUp(n)
         self.capacity = np.zeros((len(KINDS), 1), np.int64)  # free places in the intake now on offer
-        self.rng = model.streams.rng("training.places")
 
     # ------------------------------------------------------------------ intake
     def supply(self) -> None:
@@ -76,7 +82,7 @@ class Training(Programme):
         month, and open the places of the intake this month's requests would join."""
         m = self.model
         p = m.people
-        self.trainees = self.trainees[p.state[self.trainees] == Labour.TRAINING]  # retirements
+        self.trainees = self.trainees[p.state[self.trainees] == self.trainee]  # retirements
         kind = self.course[self.trainees]
         finished = p.tenure[self.trainees] >= self.course_months[kind]
         self._graduate(self.trainees[finished], kind[finished])
@@ -86,21 +92,22 @@ class Training(Programme):
         self.booked = self.booked[~due]
         intake_month = (m.calendar_month - 1 + self.lag) % 12 + 1
         busy = intake_month in m.cfg.region.busy_months
+        u = m.streams.per_slot("training.places", len(self.courses))
         for k, course in enumerate(self.courses):
             places = 0.0 if course.slack_months_only and busy else course.places_per_month * m.cfg.scale
-            self.capacity[k, 0] = int(places) + int(self.rng.random() < places - int(places))
+            self.capacity[k, 0] = int(places) + int(u[k] < places - int(places))
 
     def _start(self, persons: np.ndarray) -> None:
         """Start the course for those still without work; the others' bookings lapse."""
         p = self.model.people
         free = p.state[persons] == Labour.FARM
         starting, lapsed = persons[free], persons[~free]
-        p.set_state(starting, Labour.TRAINING)
+        p.set_state(starting, self.trainee)
         self.trainees = np.concatenate([self.trainees, starting])
         self.start[persons] = -1
         self.course[lapsed] = -1
-        self.counts["starts"] += starting.size
-        self.counts["lapsed"] += lapsed.size
+        self.count("starts", starting.size)
+        self.count("lapsed", lapsed.size)
 
     # ------------------------------------------------------------------ requests
     def options(self, searchers: np.ndarray) -> list[Option]:
@@ -152,28 +159,34 @@ class Training(Programme):
 
     def admit(self, option: Option, persons: np.ndarray) -> None:
         self.course[persons] = option.key
-        self.counts["booked"] += persons.size
+        self.count("booked", persons.size)
         if self.lag == 0:
             self._start(persons)
             return
         self.start[persons] = self.model.t + self.lag
         self.booked = np.concatenate([self.booked, persons])
 
-    def search_factor(self, rate: np.ndarray) -> None:
-        rate[self.booked] = 0.0  # waiting for a course
+    def adjust_search(self, rate: np.ndarray) -> None:
         self.placement.raise_search(rate, 1.0)
+
+    def hold_search(self, held: np.ndarray) -> None:
+        held[self.booked] = True  # waiting for a course, whatever else raises their search
 
     def job_bonus(self, searchers: np.ndarray, bonus: np.ndarray) -> None:
         self.placement.add_bonus(searchers, bonus, self.model.cfg.behaviour.trained_job_bonus)
 
     # ------------------------------------------------------------------ courses
-    def pay(self) -> None:
+    def pay_workers(self) -> None:
+        """The allowance is a trainee's income while on the course: temporary, not work (see
+        `income.credit_exits`)."""
+        m = self.model
         n = self.trainees.size
-        self.model.people.earnings[self.trainees] += self.monthly_allowance
+        m.people.earnings[self.trainees] += self.monthly_allowance
+        np.add.at(m.households.temporary, m.people.hh[self.trainees], self.monthly_allowance)
         self.spend("allowance", self.monthly_allowance * n)
         self.spend("course_cost", self.cfg.course_cost_per_month * n)
 
-    def separate(self, u: np.ndarray) -> None:
+    def finish_month(self) -> None:
         m = self.model
         employed = self.placement.settle(m.people.state, m.t)
         self._count_by_kind("employed", self.graduated_from[employed])
@@ -190,24 +203,18 @@ class Training(Programme):
         self.course[grads] = -1
         self.graduated_from[grads] = kind
         p.release(grads)
-        placed = grads[m.streams.rng("training.placement").random(grads.size) < self.placement_rate[kind]]
+        placed = grads[m.streams.per_person("training.placement")[grads] < self.placement_rate[kind]]
         self.placement.add(placed, m.t - 1, self.cfg.placement_months)  # help from this month on
         self._count_by_kind("graduates", kind)
-        self.counts["placed"] += placed.size
+        self.count("placed", placed.size)
 
     def _count_by_kind(self, counter: str, kind: np.ndarray) -> None:
-        self.counts[counter] += kind.size
+        self.count(counter, kind.size)
         for k, n in zip(KINDS, np.bincount(kind, minlength=len(KINDS)), strict=True):
-            self.counts[f"{k}_{counter}"] += int(n)
+            self.count(f"{k}_{counter}", int(n))
 
-    def new_year(self, school_leavers: np.ndarray) -> None:
+    def new_year(self) -> None:
         """Productivity was just recomputed from skill, health and age: put the trade premium back."""
         holders = np.flatnonzero(self.premium > 0)
         self.model.people.productivity[holders] *= 1 + self.premium[holders]
 
-    @classmethod
-    def measure_names(cls) -> tuple[str, ...]:
-        return ("training_waiting",)
-
-    def record(self) -> dict[str, float]:
-        return {"training_waiting": self.booked.size}

@@ -12,24 +12,32 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.measures import counter, spending, stock
 from sim.programmes.base import Programme
-from sim.state import STABLE_WORK_STATES, Health, Labour, in_states
-
-EXCLUDING_STATES = (*STABLE_WORK_STATES, Labour.WELFARE_POST)
+from sim.settings import WelfarePostsConfig
+from sim.state import Health, Labour, State, in_states, labour_states
 
 
 class WelfarePosts(Programme):
     name = "welfare_posts"
-    spending_items = ("pay",)
-    counters = ("placed", "reviewed_out")
+    settings = WelfarePostsConfig
+    order = 90  # after the others: posts are the floor for those left
+    states = (State("WELFARE_POST", "welfare_post", "Public-welfare post", "#e78ac3", "home_labour", code=7),)
+    measures = (
+        spending("pay", "Post pay"),
+        counter("placed", "Placed in a post"),
+        counter("reviewed_out", "Reviewed out in January (income above the threshold)"),
+        stock("available", "Posts available", "posts", lambda prog: prog.posts),
+    )
 
     def __init__(self, model):
         super().__init__(model)
-        self.cfg = model.cfg.policy.welfare_posts
         self.posts = round(self.cfg.posts * model.cfg.scale)
+        self.post = self.codes["WELFARE_POST"]
+        self.excluding = (*labour_states(stable=True), self.post)  # a household with stable work or a post
 
     def holders(self) -> np.ndarray:
-        return np.flatnonzero(self.model.people.state == Labour.WELFARE_POST)
+        return np.flatnonzero(self.model.people.state == self.post)
 
     def eligible(self) -> np.ndarray:
         """Persons who meet the reports' rule this month and whose household holds no post."""
@@ -39,7 +47,7 @@ class WelfarePosts(Programme):
         cand = np.flatnonzero((p.state == Labour.FARM) & stuck)
         cand = cand[m.identified(cand)]  # posts are allocated from the poverty ledger
         excluded = np.zeros(h.n, bool)  # households with stable work or a post already
-        excluded[p.hh[np.flatnonzero(in_states(p.state, EXCLUDING_STATES))]] = True
+        excluded[p.hh[np.flatnonzero(in_states(p.state, self.excluding))]] = True
         hh = p.hh[cand]
         return cand[~excluded[hh] & (m.income_per_capita[hh] < self.cfg.income_threshold * m.line)]
 
@@ -61,11 +69,11 @@ class WelfarePosts(Programme):
             income = m.income_per_capita[households]
             households = households[np.argpartition(income, vacancies - 1)[:vacancies]]
         cand = cand[np.isin(p.hh[cand], households)]
-        cand = cand[np.argsort(m.streams.rng("welfare_posts.rank").random(cand.size))]
+        cand = cand[np.argsort(m.streams.per_person("welfare_posts.rank")[cand])]
         first = np.unique(p.hh[cand], return_index=True)[1]
         chosen = cand[first]
-        p.set_state(chosen, Labour.WELFARE_POST)
-        self.counts["placed"] += chosen.size
+        p.set_state(chosen, self.post)
+        self.count("placed", chosen.size)
 
     def _review(self) -> None:
         m = self.model
@@ -75,20 +83,12 @@ class WelfarePosts(Programme):
         )
         out = held[without_post >= self.cfg.income_threshold * m.line]
         m.people.release(out)
-        self.counts["reviewed_out"] += out.size
+        self.count("reviewed_out", out.size)
 
-    def pay(self) -> None:
+    def pay_workers(self) -> None:
         held = self.holders()
         self.model.people.earnings[held] += self.cfg.monthly_pay
         self.spend("pay", self.cfg.monthly_pay * held.size)
 
-    def separate(self, u: np.ndarray) -> None:
-        held = self.holders()
-        self.model.people.release(held[u[held] < self.cfg.exit_rate])
-
-    @classmethod
-    def measure_names(cls) -> tuple[str, ...]:
-        return ("welfare_posts_available",)
-
-    def record(self) -> dict[str, float]:
-        return {"welfare_posts_available": self.posts}
+    def quit_hazard(self, hazard: np.ndarray) -> None:
+        hazard[self.holders()] = self.cfg.exit_rate
