@@ -8,9 +8,9 @@ poverty line of the current year.
 
 from __future__ import annotations
 
-import numpy as np
-
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from sim.state import Labour, State, code_table, declared, labour_states
 

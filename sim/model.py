@@ -71,7 +71,9 @@ class PovertyModel(mesa.Model):
         share = min(1.0, r.initial_migrant_share * n_lab / max(free.size, 1))
         going = free[s.per_person("initial.go")[free] < share]
         cross = self.destinations.cross
-        pick = np.where(s.per_person("initial.destination")[going] < r.initial_cross_share, np.argmax(cross), np.argmin(cross))
+        pick = np.where(
+            s.per_person("initial.destination")[going] < r.initial_cross_share, np.argmax(cross), np.argmin(cross)
+        )
         p.set_state(going, Labour.MIGRANT_SELF, dest=pick.astype(np.int8))
         p.tenure[going] = (s.per_person("initial.tenure")[going] * 60).astype(np.int16)  # away from 0 to 5 years
 

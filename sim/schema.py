@@ -14,6 +14,7 @@ from omegaconf import MISSING
 
 from sim.params import Fitted, Quoted, param
 
+
 @dataclass
 class Destination:
     """A labour market that migrants from the county go to."""

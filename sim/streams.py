@@ -56,6 +56,11 @@ class Streams:
         """One uniform draw per person slot for this month's decision `name`."""
         return self._draw(name, self.n_persons)
 
+    def for_persons(self, name: str, idx: np.ndarray) -> np.ndarray:
+        """The draws of persons `idx` for decision `name` (nothing is drawn when `idx` is empty: a
+        month's draws do not depend on other months, so a skipped month shifts nothing)."""
+        return self.per_person(name)[idx] if idx.size else np.zeros(0)
+
     def per_household(self, name: str, n_households: int) -> np.ndarray:
         return self._draw(name, n_households)
 

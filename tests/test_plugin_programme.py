@@ -52,7 +52,9 @@ def beekeeping(tmp_path):
         measures = (
             counter("started", "Beekeepers who started"),
             spending("kit", "Hives and kit given to starters"),
-            stock("keepers", "Beekeepers", "people", lambda prog: int((prog.model.people.state == Labour.BEEKEEPER).sum())),
+            stock(
+                "keepers", "Beekeepers", "people", lambda prog: int((prog.model.people.state == Labour.BEEKEEPER).sum())
+            ),
         )
 
         def assign(self) -> None:
@@ -83,7 +85,13 @@ def test_a_programme_defined_in_a_test_runs_and_reports(beekeeping):
     model.run()
     table = run_table(model, [])
     # Its state, measures and channel are columns, declared like every other.
-    for column in ("n_beekeeping", "exits_cum_beekeeping", "beekeeping_started", "spend_beekeeping_kit", "beekeeping_keepers"):
+    for column in (
+        "n_beekeeping",
+        "exits_cum_beekeeping",
+        "beekeeping_started",
+        "spend_beekeeping_kit",
+        "beekeeping_keepers",
+    ):
         assert column in table.columns and column in measures.of_table(table)
     assert table["beekeeping_started"].iloc[1:].sum() > 0
     assert table["spend_beekeeping_kit"].sum() == pytest.approx(800 * table["beekeeping_started"].sum())

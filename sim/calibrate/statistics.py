@@ -24,6 +24,7 @@ from sim.state import labour_states as declared_states
 if TYPE_CHECKING:
     from sim.model import PovertyModel
 
+
 def labour_states(names: list[str]) -> np.ndarray:
     """Codes of the labour states named as in `sim.state.Labour` (`JOB` stands for every job state)."""
     codes: list[int] = []

@@ -36,7 +36,12 @@ class Entrepreneurship(SeatEmployers):
         spending("guarantee_loss", "Guarantee fund's share of failed loans"),
         *seat_measures("returnees' businesses"),
         counter("owners_back", "Owners back on the farm after a closure"),
-        stock("loans_running", "Guaranteed loans running", "loans", lambda prog: int((prog.open & (prog.loan_left > 0)).sum())),
+        stock(
+            "loans_running",
+            "Guaranteed loans running",
+            "loans",
+            lambda prog: int((prog.open & (prog.loan_left > 0)).sum()),
+        ),
     )
     constant_names = ("constant_business_job",)
 
@@ -79,7 +84,7 @@ class Entrepreneurship(SeatEmployers):
         m, cfg = self.model, self.cfg
         p = m.people
         cand = self.eligible_returnees()
-        starters = cand[m.streams.per_person("entrepreneurship.start")[cand] < cfg.start_rate]
+        starters = cand[m.streams.for_persons("entrepreneurship.start", cand) < cfg.start_rate]
         if starters.size == 0:
             return
         self.returnees = self.returnees[~np.isin(self.returnees, starters)]  # one start per return home

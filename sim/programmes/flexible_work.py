@@ -22,7 +22,10 @@ class FlexibleWork(Programme):
     settings = FlexibleWorkConfig
     order = 40
     states = (State("FLEXIBLE", "flexible_work", "Flexible work (slack months)", "#fdae6b", "home_labour", code=14),)
-    measures = (counter("hired", "Flexible workers hired"), counter("season_end", "Back to the farm as a busy season begins"))
+    measures = (
+        counter("hired", "Flexible workers hired"),
+        counter("season_end", "Back to the farm as a busy season begins"),
+    )
 
     def __init__(self, model):
         super().__init__(model)

@@ -117,8 +117,8 @@ class LabourCooperation(Programme):
         attendees = np.flatnonzero(can_attend & (u_attend < b.fair_attend_rate))
         attendees = attendees[m.identified(attendees)]  # cadres mobilise attendance from the ledger
         # Anyone may sign an intent; only those free to leave depart, in random order, up to the places.
-        u_intent = s.per_person(f"fair.intent.{k}")[attendees]
-        u_depart = s.per_person(f"fair.depart.{k}")[attendees]
+        u_intent = s.for_persons(f"fair.intent.{k}", attendees)
+        u_depart = s.for_persons(f"fair.depart.{k}", attendees)
         value = self.organised_value(attendees, self.fair_dest)
         signed = u_intent < logistic(b.intent_intercept + value)
         leaving = signed & (u_depart < b.depart_rate) & self.accepts(attendees)

@@ -51,7 +51,7 @@ class ReturnMonitoring(Programme):
         self.count("reemployed", self.cases.settle(p.state, m.t).size)
         returned = np.flatnonzero(p.returned_month == m.t)
         returned = returned[m.identified(returned)]
-        found = returned[m.streams.per_person("return_monitoring.detect")[returned] < self.cfg.detection_rate]
+        found = returned[m.streams.for_persons("return_monitoring.detect", returned) < self.cfg.detection_rate]
         self.cases.add(found, m.t, self.cfg.follow_up_months)
         self.count("returned", returned.size)
         self.count("found", found.size)

@@ -14,7 +14,7 @@ import numpy as np
 from sim.choice import Option
 from sim.measures import counter, spending, stock
 from sim.programmes.base import Programme
-from sim.state import Health, Labour, code_table
+from sim.state import Health, code_table
 
 
 def seat_measures(employers: str) -> tuple:

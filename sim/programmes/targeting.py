@@ -16,8 +16,6 @@ complete.
 
 from __future__ import annotations
 
-import numpy as np
-
 from sim.measures import stock
 from sim.programmes.base import Programme
 from sim.settings import TargetingConfig

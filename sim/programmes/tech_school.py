@@ -74,7 +74,7 @@ class TechSchool(Programme):
         offered = np.flatnonzero(young)
         offered = offered[m.identified(offered)]
         self.offered[offered] = True
-        u = m.streams.per_person("tech_school.enrol")[offered]
+        u = m.streams.for_persons("tech_school.enrol", offered)
         willing = offered[u < cfg.enrol_rate]
         places = cfg.places_per_year * m.cfg.scale
         places = int(places) + int(m.streams.one("tech_school.places") < places - int(places))

@@ -203,7 +203,7 @@ class Training(Programme):
         self.course[grads] = -1
         self.graduated_from[grads] = kind
         p.release(grads)
-        placed = grads[m.streams.per_person("training.placement")[grads] < self.placement_rate[kind]]
+        placed = grads[m.streams.for_persons("training.placement", grads) < self.placement_rate[kind]]
         self.placement.add(placed, m.t - 1, self.cfg.placement_months)  # help from this month on
         self._count_by_kind("graduates", kind)
         self.count("placed", placed.size)
@@ -217,4 +217,3 @@ class Training(Programme):
         """Productivity was just recomputed from skill, health and age: put the trade premium back."""
         holders = np.flatnonzero(self.premium > 0)
         self.model.people.productivity[holders] *= 1 + self.premium[holders]
-

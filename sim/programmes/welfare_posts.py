@@ -69,7 +69,7 @@ class WelfarePosts(Programme):
             income = m.income_per_capita[households]
             households = households[np.argpartition(income, vacancies - 1)[:vacancies]]
         cand = cand[np.isin(p.hh[cand], households)]
-        cand = cand[np.argsort(m.streams.per_person("welfare_posts.rank")[cand])]
+        cand = cand[np.argsort(m.streams.for_persons("welfare_posts.rank", cand))]
         first = np.unique(p.hh[cand], return_index=True)[1]
         chosen = cand[first]
         p.set_state(chosen, self.post)
