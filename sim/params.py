@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from omegaconf import MISSING
 
 
-def param(default: Any, unit: str, ge: float | None = None, le: float | None = None, **extra):
-    """A config field with its unit and allowed range (inclusive)."""
+def param(unit: str, ge: float | None = None, le: float | None = None, **extra):
+    """A config field with its unit and allowed range (inclusive), and no value of its own: every value
+    of a run comes from the config files (conf/), where its source or reason is written beside it."""
     meta = {"unit": unit, "ge": ge, "le": le, **extra}
-    if isinstance(default, (list, dict)):
-        return field(default_factory=lambda: _copy(default), metadata=meta)
-    return field(default=default, metadata=meta)
-
-
-def _copy(value):
-    return list(value) if isinstance(value, list) else dict(value)
+    return field(default=MISSING, metadata=meta)
 
 
 @dataclass
@@ -56,6 +50,7 @@ class Documented:
 
 @dataclass
 class ProgrammeConfig(Documented):
-    """Every programme can be switched on and off by the policy mix."""
+    """Every programme can be switched on and off by the policy mix (each option file of
+    conf/programme/ sets `enabled: false`; the mixes of conf/policy/ switch programmes on)."""
 
-    enabled: bool = False
+    enabled: bool = param("switch: the programme runs")

@@ -16,6 +16,8 @@ from omegaconf.errors import OmegaConfBaseException
 from sim import schema
 from sim.schema import RunConfig
 
+MISSING_VALUE = "missing value (set it in its config file under conf/, or choose an option of its config group)"
+
 
 class ConfigError(ValueError):
     """A config that must not run. `problems` lists one line per bad key."""
@@ -31,6 +33,9 @@ def to_run_config(cfg: DictConfig | dict) -> RunConfig:
         if not isinstance(cfg, DictConfig):
             cfg = OmegaConf.create(cfg)
         merged = OmegaConf.merge(OmegaConf.structured(schema.build_schema()), cfg)
+        missing = sorted(OmegaConf.missing_keys(merged))
+        if missing:  # the schema has no values of its own: every one must come from the config files
+            raise ConfigError([f"{key}: {MISSING_VALUE}" for key in missing])
         run = OmegaConf.to_object(merged)
     except OmegaConfBaseException as exc:
         raise ConfigError([_omegaconf_message(exc)]) from None
@@ -45,7 +50,7 @@ def _omegaconf_message(exc: OmegaConfBaseException) -> str:
     key = getattr(exc, "full_key", None) or "?"
     first = str(exc).splitlines()[0]
     if "MissingMandatoryValue" in type(exc).__name__:
-        return f"{key}: missing value (choose one in its config group or set it)"
+        return f"{key}: {MISSING_VALUE}"
     return f"{key}: {first}"
 
 

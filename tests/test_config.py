@@ -122,6 +122,21 @@ def test_valid_configs_load(overrides):
     assert cfg.months >= 1 and 0 < cfg.scale <= 1
 
 
+def test_value_left_out_of_the_config_files_is_refused():
+    """The schema has no values of its own: a field the config files leave out fails validation, and
+    every such field is named at once."""
+    cfg = OmegaConf.create(OmegaConf.to_container(compose_config([]), resolve=True))
+    OmegaConf.set_struct(cfg, False)
+    del cfg.region["farm_floor"]
+    del cfg.policy.workshops.factory["initial"]
+    with pytest.raises(ConfigError) as err:
+        to_run_config(cfg)
+    problems = err.value.problems
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("policy.workshops.factory.initial: missing value"), problems
+    assert problems[1].startswith("region.farm_floor: missing value"), problems
+
+
 def test_to_run_config_accepts_plain_dict():
     """Validation also works on a plain dict of the composed config (as notebooks may build one)."""
     plain = OmegaConf.to_container(compose_config(["months=5"]), resolve=True)

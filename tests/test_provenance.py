@@ -17,16 +17,27 @@ from sim.config import CONF_DIR, load
 from sim.schema import RunConfig
 
 ROOT = Path(__file__).resolve().parent.parent
-FIGURES = yaml.safe_load((ROOT / "data" / "figures.yaml").read_text())
+FIGURES_TEXT = (ROOT / "data" / "figures.yaml").read_text()
+FIGURES = yaml.safe_load(FIGURES_TEXT)
 REPORT_FILES = {key: text.split(" — ")[0] for key, text in FIGURES["sources"].items()}
-NOT_PARAMETERS = {"name", "quoted", "assumed", "fitted", "enabled", "defaults"}
+NOT_PARAMETERS = {"name", "quoted", "assumed", "fitted", "enabled", "defaults", "hydra"}
+BOOKKEEPING = {"quoted", "assumed", "fitted"}  # the only schema fields with values of their own
+
+# Figures from outside the reports, in their own sections of figures.yaml (not under `figures:`): the
+# source a quoted entry names (as figures.yaml's heading of the section says) and the value.
+OUTSIDE_REPORTS = {"poverty_line": ("national statistics", FIGURES["poverty_line"]["yuan_per_person_year"])}
+
+
+def figure_value(name: str):
+    return OUTSIDE_REPORTS[name][1] if name in OUTSIDE_REPORTS else FIGURES["figures"][name]["value"]
 
 
 def config_files() -> list:
     """(file, config node its keys are relative to) for every file that holds parameter values."""
     groups = {"region": "region", "behaviour": "behaviour", "policy": "policy"}
     groups |= {f"programme/{d.name}": f"policy.{d.name}" for d in sorted((CONF_DIR / "programme").iterdir())}
-    return [
+    top = [pytest.param(CONF_DIR / "config.yaml", "", id="config")]  # seed, months, poverty line, output
+    return top + [
         pytest.param(path, node, id=f"{group}/{path.stem}")
         for group, node in groups.items()
         for path in sorted((CONF_DIR / group).glob("*.yaml"))
@@ -49,7 +60,7 @@ def schema_field(node: str, key: str):
     """The dataclass field behind `<node>.<key>` (None for keys inside a dict of dataclasses)."""
     cls = RunConfig
     field = None
-    parts = [*node.split("."), *key.split(".")]
+    parts = [*(node.split(".") if node else []), *key.split(".")]
     i = 0
     while i < len(parts):
         fields = {f.name: f for f in dataclasses.fields(cls)}
@@ -68,9 +79,15 @@ def test_quoted_values_name_a_figure_and_its_report(path, node):
     """Each quoted entry resolves to a figure whose source is the report file it names."""
     data = yaml.safe_load(path.read_text()) or {}
     for key, ref in (data.get("quoted") or {}).items():
-        assert ref["figure"] in FIGURES["figures"], f"{path.name}: {key} cites unknown figure {ref['figure']}"
-        figure = FIGURES["figures"][ref["figure"]]
-        assert ref["source"] == REPORT_FILES[figure["source"]], f"{path.name}: {key} names the wrong report"
+        if ref["figure"] in OUTSIDE_REPORTS:
+            source = OUTSIDE_REPORTS[ref["figure"]][0]
+            assert ref["source"] == source and f"({source})" in FIGURES_TEXT, (
+                f"{path.name}: {key} names the wrong source"
+            )
+        else:
+            assert ref["figure"] in FIGURES["figures"], f"{path.name}: {key} cites unknown figure {ref['figure']}"
+            figure = FIGURES["figures"][ref["figure"]]
+            assert ref["source"] == REPORT_FILES[figure["source"]], f"{path.name}: {key} names the wrong report"
         field = schema_field(node, key)
         assert field is None or field.metadata.get("unit"), f"{node}.{key} has no unit in the schema"
 
@@ -96,7 +113,7 @@ def test_quoted_numbers_equal_their_figure(mix):
     """A quoted value that is a figure's number as it stands is the same number in the run config,
     under every policy mix (a mix may choose other programme option files and set its own values)."""
     cfg = load([f"policy={mix}"])
-    sections = [cfg.region, cfg.policy]
+    sections = [cfg, cfg.region, cfg.policy]
     sections += [
         getattr(cfg.policy, f.name)
         for f in dataclasses.fields(cfg.policy)
@@ -104,13 +121,115 @@ def test_quoted_numbers_equal_their_figure(mix):
     ]
     for section in sections:
         for key, ref in section.quoted.items():
-            value = FIGURES["figures"][ref.figure]["value"]
-            if ref.note or not isinstance(value, (int, float)):
+            value = figure_value(ref.figure)
+            if ref.note or not isinstance(value, (int, float, dict)):
                 continue  # derived from the figure, as the note says
             actual = section
             for part in key.split("."):
                 actual = getattr(actual, part)
             assert actual == pytest.approx(value), f"{key} = {actual}, figure {ref.figure} = {value}"
+
+
+def sections_of(obj, prefix: str = "") -> dict[str, object]:
+    """Every documented section of a run config (a node with `quoted` and `assumed`), by its dotted
+    path ("" for the top level): the top level, region, behaviour, policy and each policy.<programme>."""
+    out = {prefix.rstrip("."): obj} if hasattr(obj, "quoted") and hasattr(obj, "assumed") else {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            out |= sections_of(value, f"{prefix}{f.name}.")
+    return out
+
+
+def schema_leaves(obj, prefix: str = "") -> list[str]:
+    """Dotted keys of every value of a run config (destinations by name), without bookkeeping."""
+    keys = []
+    for f in dataclasses.fields(obj):
+        if f.name in {"name", "enabled", *BOOKKEEPING}:
+            continue
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            keys += schema_leaves(value, f"{prefix}{f.name}.")
+        elif isinstance(value, dict) and value and all(dataclasses.is_dataclass(v) for v in value.values()):
+            for k, v in value.items():
+                keys += schema_leaves(v, f"{prefix}{f.name}.{k}.")
+        else:
+            keys.append(f"{prefix}{f.name}")
+    return keys
+
+
+def documented(section) -> set[str]:
+    return set(section.quoted) | set(section.assumed) | set(getattr(section, "fitted", {}))
+
+
+@pytest.mark.parametrize(
+    "overrides", [[], ["behaviour=default"], *[[f"policy={m}"] for m in MIXES]], ids=lambda o: " ".join(o) or "default"
+)
+def test_every_value_of_a_run_is_documented(overrides):
+    """Every value the composed run config holds is quoted, assumed or fitted in its section (the
+    nearest node with `quoted`/`assumed`): a key, or a dotted prefix of it, relative to the section.
+    A programme's values may also be covered by the policy mix's own entries (`policy.<programme>...`)."""
+    cfg = load(overrides)
+    sections = sections_of(cfg)
+    assert {"", "region", "behaviour", "policy", "policy.workshops"} <= set(sections)
+    undocumented = []
+    for key in schema_leaves(cfg):
+        nearest = max((s for s in sections if s == "" or key.startswith(s + ".")), key=len)
+        candidates = [nearest] + (["policy"] if nearest.startswith("policy.") else [])
+        covered = False
+        for name in candidates:
+            parts = key.removeprefix(name + ".").split(".") if name else key.split(".")
+            entries = documented(sections[name])
+            covered |= any(".".join(parts[:n]) in entries for n in range(1, len(parts) + 1))
+        if not covered:
+            undocumented.append(f"{key} (in {nearest or 'the top level'})")
+    assert len(schema_leaves(cfg)) > 200
+    assert not undocumented, f"neither quoted, assumed nor fitted: {undocumented}"
+
+
+def schema_classes(cls=RunConfig, seen: list | None = None) -> list[type]:
+    """RunConfig and every dataclass under it: sections, programme settings (sim/settings), and the
+    value types of dict fields (Destination); not the provenance records of the bookkeeping fields."""
+    seen = [] if seen is None else seen
+    if cls in seen:
+        return seen
+    seen.append(cls)
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        if f.name in BOOKKEEPING:
+            continue
+        kind = hints[f.name]
+        if typing.get_origin(kind) is dict:
+            kind = typing.get_args(kind)[1]
+        if dataclasses.is_dataclass(kind):
+            schema_classes(kind, seen)
+    return seen
+
+
+def test_schema_gives_no_values_of_its_own():
+    """No schema field has a value of its own: the config files are the one source of a run's values.
+    Only the bookkeeping dicts default to empty, and a nested section to its class (whose fields have
+    no values either)."""
+    from omegaconf import MISSING
+
+    from sim.schema import Destination
+    from sim.settings import CourseConfig, WorkshopType
+
+    classes = schema_classes()
+    assert {Destination, CourseConfig, WorkshopType} <= set(classes)
+    with_values = []
+    hints = {cls: typing.get_type_hints(cls) for cls in classes}
+    for cls in classes:
+        for f in dataclasses.fields(cls):
+            if f.name in BOOKKEEPING:
+                assert f.default_factory is dict, f"{cls.__name__}.{f.name}"
+            elif f.default_factory is not dataclasses.MISSING:
+                nested = hints[cls][f.name]
+                if not (dataclasses.is_dataclass(nested) and f.default_factory is nested):
+                    with_values.append(f"{cls.__name__}.{f.name}")
+            elif f.default is not MISSING:
+                with_values.append(f"{cls.__name__}.{f.name} = {f.default!r}")
+    assert not with_values, f"schema fields with a value of their own (put it in conf/): {with_values}"
 
 
 def test_figures_copy_matches_shared():

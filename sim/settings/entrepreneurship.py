@@ -10,19 +10,19 @@ from sim.settings.workshops import WorkshopType
 
 @dataclass
 class EntrepreneurshipConfig(ProgrammeConfig):
-    start_rate: float = param(0.01, "monthly chance an eligible returnee starts a business, with support", ge=0, le=1)
-    returnee_window_months: int = param(24, "months after returning in which a returnee may start", ge=1, le=600)
-    min_months_away: int = param(12, "months worked away in the latest spell, at least", ge=0, le=600)
-    max_age: int = param(55, "years, oldest starter", ge=16, le=100)
-    startup_subsidy: float = param(5000.0, "yuan once per business", ge=0)
-    loan: float = param(100000.0, "yuan, guaranteed start-up loan per business", ge=0)
-    loan_months: int = param(24, "months the loan runs", ge=0, le=120)
-    interest_subsidy_rate: float = param(0.05, "per year of the loan outstanding, paid by the programme", ge=0, le=1)
-    default_share: float = param(0.5, "share of the outstanding loan the guarantee fund repays on failure", ge=0, le=1)
-    owner_income: float = param(3000.0, "yuan/month, the owner's net income", ge=0)
-    owner_home_labour: float = param(0.3, "farm labour units an owner still gives", ge=0, le=1)
-    award_per_worker: float = param(0.0, "yuan per poor worker hired, once, paid to the business", ge=0)
+    start_rate: float = param("monthly chance an eligible returnee starts a business, with support", ge=0, le=1)
+    returnee_window_months: int = param("months after returning in which a returnee may start", ge=1, le=600)
+    min_months_away: int = param("months worked away in the latest spell, at least", ge=0, le=600)
+    max_age: int = param("years, oldest starter", ge=16, le=100)
+    startup_subsidy: float = param("yuan once per business", ge=0)
+    loan: float = param("yuan, guaranteed start-up loan per business", ge=0)
+    loan_months: int = param("months the loan runs", ge=0, le=120)
+    interest_subsidy_rate: float = param("per year of the loan outstanding, paid by the programme", ge=0, le=1)
+    default_share: float = param("share of the outstanding loan the guarantee fund repays on failure", ge=0, le=1)
+    owner_income: float = param("yuan/month, the owner's net income", ge=0)
+    owner_home_labour: float = param("farm labour units an owner still gives", ge=0, le=1)
+    award_per_worker: float = param("yuan per poor worker hired, once, paid to the business", ge=0)
     # Jobs for poor workers at each business: `seats_mean` jobs per business, `closure_rate` the
     # yearly failure hazard, `piece_wage` the monthly wage. Businesses are opened by returnees only:
-    # `initial` and `openings_per_year` are not used.
+    # `initial` is 0 (none at the start) and `openings_per_year` is not used.
     business: WorkshopType = field(default_factory=WorkshopType)

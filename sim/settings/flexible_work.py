@@ -9,10 +9,10 @@ from sim.params import ProgrammeConfig, param
 
 @dataclass
 class FlexibleWorkConfig(ProgrammeConfig):
-    jobs: int = param(0, "flexible jobs open in a slack month, county-wide", ge=0)
-    pay: float = param(1000.0, "yuan/month at full productivity: home handicraft, hourly and seasonal work", ge=0)
-    care_compatibility: float = param(0.8, "0: incompatible with caring, 1: fully", ge=0, le=1)
-    home_labour: float = param(0.8, "farm labour units a flexible worker still gives", ge=0, le=1)
-    quit_rate: float = param(0.05, "per month, flexible workers leaving for own reasons", ge=0, le=1)
-    allow_disabled: bool = True
-    max_age: int = param(64, "years", ge=16, le=100)
+    jobs: int = param("flexible jobs open in a slack month, county-wide", ge=0)
+    pay: float = param("yuan/month at full productivity: home handicraft, hourly and seasonal work", ge=0)
+    care_compatibility: float = param("0: incompatible with caring, 1: fully", ge=0, le=1)
+    home_labour: float = param("farm labour units a flexible worker still gives", ge=0, le=1)
+    quit_rate: float = param("per month, flexible workers leaving for own reasons", ge=0, le=1)
+    allow_disabled: bool = param("switch: disabled labourers may take flexible work")
+    max_age: int = param("years", ge=16, le=100)

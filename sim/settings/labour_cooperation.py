@@ -9,13 +9,13 @@ from sim.params import ProgrammeConfig, param
 
 @dataclass
 class LabourCooperationConfig(ProgrammeConfig):
-    fairs_per_year: int = param(0, "job fairs per year", ge=0, le=120)
-    fair_destination: str = "guangdong"
-    places_per_fair: int = param(300, "jobs offered per fair", ge=0)
-    placements_per_month: int = param(0, "organised placements outside fairs, county-wide", ge=0)
-    placement_destinations: list[str] = param(["guangdong", "intra_province"], "destination names")
-    transport_subsidy_share: float = param(0.5, "share of the long-distance ticket", ge=0, le=1)
-    job_search_subsidy: float = param(500.0, "yuan once per organised departure", ge=0)
-    follow_up_services: bool = True
-    max_age: int = param(55, "years, oldest accepted for organised placement", ge=16, le=100)
-    min_skill: int = param(0, "lowest schooling level employers take (0 primary .. 3 certified trade)", ge=0, le=3)
+    fairs_per_year: int = param("job fairs per year", ge=0, le=120)
+    fair_destination: str = param("destination name: where the fairs' employers are")
+    places_per_fair: int = param("jobs offered per fair", ge=0)
+    placements_per_month: int = param("organised placements outside fairs, county-wide", ge=0)
+    placement_destinations: list[str] = param("destination names")
+    transport_subsidy_share: float = param("share of the long-distance ticket", ge=0, le=1)
+    job_search_subsidy: float = param("yuan once per organised departure", ge=0)
+    follow_up_services: bool = param("switch: placed workers are followed up (lowers their quit hazard)")
+    max_age: int = param("years, oldest accepted for organised placement", ge=16, le=100)
+    min_skill: int = param("lowest schooling level employers take (0 primary .. 3 certified trade)", ge=0, le=3)

@@ -9,7 +9,7 @@ from sim.params import ProgrammeConfig, param
 
 @dataclass
 class ReturnMonitoringConfig(ProgrammeConfig):
-    detection_rate: float = param(0.6, "share of returned migrants the monitoring finds", ge=0, le=1)
-    follow_up_months: int = param(3, "months a found returnee gets help looking for work", ge=1, le=24)
-    search_rate: float = param(1.0, "monthly chance a followed-up returnee weighs the offers", ge=0, le=1)
-    cost_per_case_month: float = param(50.0, "yuan per returnee followed up per month", ge=0)
+    detection_rate: float = param("share of returned migrants the monitoring finds", ge=0, le=1)
+    follow_up_months: int = param("months a found returnee gets help looking for work", ge=1, le=24)
+    search_rate: float = param("monthly chance a followed-up returnee weighs the offers", ge=0, le=1)
+    cost_per_case_month: float = param("yuan per returnee followed up per month", ge=0)

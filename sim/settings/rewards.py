@@ -9,6 +9,6 @@ from sim.params import ProgrammeConfig, param
 
 @dataclass
 class RewardsConfig(ProgrammeConfig):
-    migrant_months: int = param(6, "continuous months of work away that earn a reward", ge=1, le=60)
-    flexible_months: int = param(3, "continuous months of flexible work that earn a reward", ge=1, le=60)
-    amount: float = param(1306.0, "yuan per reward, to the household", ge=0)
+    migrant_months: int = param("continuous months of work away that earn a reward", ge=1, le=60)
+    flexible_months: int = param("continuous months of flexible work that earn a reward", ge=1, le=60)
+    amount: float = param("yuan per reward, to the household", ge=0)

@@ -11,7 +11,5 @@ from sim.params import ProgrammeConfig, param
 @dataclass
 class SocialSecurityConfig(ProgrammeConfig):
     # By year, like the poverty line: interpolated between the years given, flat beyond them.
-    dibao_line: dict[int, float] = param(
-        {2016: 3500.0, 2020: 4800.0}, "yuan/person/year guaranteed, by calendar year (interpolated)"
-    )
-    take_up: float = param(0.9, "share of eligible households enrolled", ge=0, le=1)
+    dibao_line: dict[int, float] = param("yuan/person/year guaranteed, by calendar year (interpolated)")
+    take_up: float = param("share of eligible households enrolled", ge=0, le=1)

@@ -11,8 +11,8 @@ from sim.params import ProgrammeConfig, param
 @dataclass
 class TargetingConfig(ProgrammeConfig):
     identified_share: float = param(
-        0.9, "share of registered-poor households whose labour status is in the ledger at the start", ge=0, le=1
+        "share of registered-poor households whose labour status is in the ledger at the start", ge=0, le=1
     )
     found_per_year: float = param(
-        0.5, "share of the households still missing that each January's ledger review adds", ge=0, le=1
+        "share of the households still missing that each January's ledger review adds", ge=0, le=1
     )

@@ -10,11 +10,11 @@ from sim.params import ProgrammeConfig, param
 
 @dataclass
 class TechSchoolConfig(ProgrammeConfig):
-    enrol_rate: float = param(0.2, "share of eligible school leavers who enrol", ge=0, le=1)
-    places_per_year: float = param(175.0, "new students per year, county-wide", ge=0)
-    years: int = param(3, "years in school", ge=1, le=5)
-    max_age: int = param(18, "years; oldest school leaver without work who may enrol", ge=16, le=30)
-    allow_disabled: bool = param(False, "switch: disabled school leavers may enrol")
-    cost_per_student_month: float = param(600.0, "yuan: free tuition, board and subsidy", ge=0)
-    graduate_skill: int = param(3, "skill level of a graduate", ge=0, le=3)
-    placement_months: int = param(3, "months a graduate searches with priority and the job bonus", ge=0, le=24)
+    enrol_rate: float = param("share of eligible school leavers who enrol", ge=0, le=1)
+    places_per_year: float = param("new students per year, county-wide", ge=0)
+    years: int = param("years in school", ge=1, le=5)
+    max_age: int = param("years; oldest school leaver without work who may enrol", ge=16, le=30)
+    allow_disabled: bool = param("switch: disabled school leavers may enrol")
+    cost_per_student_month: float = param("yuan: free tuition, board and subsidy", ge=0)
+    graduate_skill: int = param("skill level of a graduate", ge=0, le=3)
+    placement_months: int = param("months a graduate searches with priority and the job bonus", ge=0, le=24)

@@ -9,9 +9,9 @@ from sim.params import ProgrammeConfig, param
 
 @dataclass
 class WelfarePostsConfig(ProgrammeConfig):
-    posts: int = param(0, "posts in the county", ge=0)
-    monthly_pay: float = param(500.0, "yuan/month", ge=0)
-    income_threshold: float = param(1.0, "per-capita income below this times the line counts as unstable", ge=0, le=10)
-    cannot_leave_age: int = param(50, "years; from this age a labourer counts as unable to leave", ge=16, le=100)
-    exit_rate: float = param(0.01, "per month, holders leaving for own reasons", ge=0, le=1)
-    home_labour: float = param(0.7, "farm labour units a post holder still gives", ge=0, le=1)
+    posts: int = param("posts in the county", ge=0)
+    monthly_pay: float = param("yuan/month", ge=0)
+    income_threshold: float = param("per-capita income below this times the line counts as unstable", ge=0, le=10)
+    cannot_leave_age: int = param("years; from this age a labourer counts as unable to leave", ge=16, le=100)
+    exit_rate: float = param("per month, holders leaving for own reasons", ge=0, le=1)
+    home_labour: float = param("farm labour units a post holder still gives", ge=0, le=1)

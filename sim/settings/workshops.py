@@ -11,24 +11,24 @@ from sim.params import ProgrammeConfig, param
 class WorkshopType:
     """One workshop model: factory-type, home-based or cooperative."""
 
-    initial: int = param(0, "workshops open at start", ge=0)
-    openings_per_year: float = param(0.0, "new workshops per year at zero award", ge=0)
-    closure_rate: float = param(0.1, "per workshop per year", ge=0, le=12)
-    seats_mean: float = param(10.0, "seats per workshop (Poisson mean)", ge=1)
-    piece_wage: float = param(2000.0, "yuan/month at full productivity", ge=0)
-    busy_month_pay_factor: float = param(0.7, "pay factor in farm-busy months", ge=0, le=1)
-    care_compatibility: float = param(0.5, "0: incompatible with caring, 1: fully", ge=0, le=1)
-    home_labour: float = param(0.5, "farm labour units a worker still gives", ge=0, le=1)
-    allow_disabled: bool = False
-    max_age: int = param(64, "years", ge=16, le=100)
-    min_skill: int = param(0, "lowest schooling level taken (0 primary .. 3 certified trade)", ge=0, le=3)
+    initial: int = param("workshops open at start", ge=0)
+    openings_per_year: float = param("new workshops per year at zero award", ge=0)
+    closure_rate: float = param("per workshop per year", ge=0, le=12)
+    seats_mean: float = param("seats per workshop (Poisson mean)", ge=1)
+    piece_wage: float = param("yuan/month at full productivity", ge=0)
+    busy_month_pay_factor: float = param("pay factor in farm-busy months", ge=0, le=1)
+    care_compatibility: float = param("0: incompatible with caring, 1: fully", ge=0, le=1)
+    home_labour: float = param("farm labour units a worker still gives", ge=0, le=1)
+    allow_disabled: bool = param("switch: disabled labourers may work here")
+    max_age: int = param("years", ge=16, le=100)
+    min_skill: int = param("lowest schooling level taken (0 primary .. 3 certified trade)", ge=0, le=3)
 
 
 @dataclass
 class WorkshopsConfig(ProgrammeConfig):
-    award_per_worker: float = param(1000.0, "yuan per poor worker hired, once, paid to workshop", ge=0)
-    award_reference: float = param(1000.0, "yuan, award at which openings are 1+elasticity times base", ge=1)
-    award_elasticity: float = param(0.5, "relative rise in openings per award_reference", ge=0, le=10)
+    award_per_worker: float = param("yuan per poor worker hired, once, paid to workshop", ge=0)
+    award_reference: float = param("yuan, award at which openings are 1+elasticity times base", ge=1)
+    award_elasticity: float = param("relative rise in openings per award_reference", ge=0, le=10)
     factory: WorkshopType = field(default_factory=WorkshopType)
     home: WorkshopType = field(default_factory=WorkshopType)
     coop: WorkshopType = field(default_factory=WorkshopType)
