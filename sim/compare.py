@@ -1,8 +1,9 @@
 """Compare the jobs of a sweep: `python -m sim.compare <sweep dir> [--out DIR]`.
 
 Collects every job's results into one tidy table (one row per job and month, with the overrides and
-seed as columns), a per-job summary table, comparison plots and a Markdown summary of the key figures
-with their uncertainty (paired differences against the `none` mix). Reads only the files the jobs
+seed as columns; counts and amounts at county level), the same summarised over seeds as each measure
+declares (`monthly_over_seeds.csv`), a per-job summary table, comparison plots and a Markdown summary
+of the key figures with their uncertainty (paired differences against the `none` mix). Reads only the files the jobs
 wrote, so any past sweep can be compared again.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import compare_plots as cp
+from sim import measures
 from sim.aggregate import Sweep, collect
 from sim.paired import BASELINE, interval, paired_differences, spread
 
@@ -31,6 +33,8 @@ def compare(sweep_dir: Path, out_dir: Path | None = None) -> Path:
     if sweep.jobs.empty:
         raise RuntimeError(f"no complete job under {sweep_dir} ({len(sweep.failed)} failed or unfinished)")
     sweep.monthly.to_parquet(out / "sweep_monthly.parquet", index=False)
+    group = ["region", "policy", *[k for k in sweep.swept if k not in ("policy", "seed")]]
+    measures.over_seeds(sweep.monthly, group).to_csv(out / "monthly_over_seeds.csv", index=False)
     sweep.jobs.to_parquet(out / "sweep_jobs.parquet", index=False)
     sweep.jobs.to_csv(out / "sweep_jobs.csv", index=False)
     sweep.left_behind.to_parquet(out / "sweep_left_behind.parquet", index=False)

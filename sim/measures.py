@@ -129,6 +129,13 @@ def in_group(table: pd.DataFrame, group: str) -> list[str]:
     return [name for name, m in of_table(table).items() if m.group == group and name in table.columns]
 
 
+def over_seeds(monthly: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per `keys` and month: each measure summarised over the seeds as it declares."""
+    catalogue = of_table(monthly)
+    how = {c: m.over_seeds for c, m in catalogue.items() if c in monthly and c != "month"}
+    return monthly.groupby([*keys, "month"], sort=False).agg(how).reset_index()
+
+
 def county_level(table: pd.DataFrame) -> pd.DataFrame:
     """A copy of a monthly table with every measure that scales divided by the run's scale."""
     out = table.copy()

@@ -21,6 +21,7 @@ def summarise(model: PovertyModel, table: pd.DataFrame) -> dict:
     net_exit = start & ~end & (h.size > 0)  # households that died out did not exit poverty
     credited = h.exit_channel[net_exit]
     net_by_channel = {name: int((credited == code).sum()) for code, name in exit_channels().items()}
+    # Keyed `<programme>_<item>`: the column's name without its `spend_`.
     spending = {c.removeprefix("spend_"): float(table[c].sum()) for c in measures.in_group(table, "spending")}
     total = float(table["spend_total"].sum())
     n_net = int(net_exit.sum())

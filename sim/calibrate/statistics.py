@@ -209,11 +209,11 @@ class ChannelShare(Statistic):
     month: int
 
     def columns(self) -> list[str]:
-        return [f"n_{c}" for c in self.channels] + ["labourers"]
+        return [measures.employment_column(c) for c in self.channels] + ["labourers"]
 
     def value(self, model, table):
         row = _at(table, self.month)
-        return float(sum(row[f"n_{c}"] for c in self.channels)) / max(float(row["labourers"]), 1.0)
+        return float(sum(row[c] for c in self.columns()[:-1])) / max(float(row["labourers"]), 1.0)
 
 
 @dataclass
