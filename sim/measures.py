@@ -138,9 +138,6 @@ def over_seeds(monthly: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def county_level(table: pd.DataFrame) -> pd.DataFrame:
     """A copy of a monthly table with every measure that scales divided by the run's scale."""
-    out = table.copy()
-    scale = out["scale"]
-    for name, m in of_table(table).items():
-        if m.scales and name in out:
-            out[name] = out[name] / scale
-    return out
+    scale = table["scale"]
+    scaled = {name: table[name] / scale for name, m in of_table(table).items() if m.scales and name in table}
+    return pd.concat([table.drop(columns=list(scaled)), pd.DataFrame(scaled)], axis=1)[table.columns]

@@ -3,11 +3,14 @@ can be re-plotted."""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+if "MPLBACKEND" not in os.environ and "ipykernel" not in sys.modules:
+    matplotlib.use("Agg")  # files only; a notebook keeps its inline backend
 import matplotlib.pyplot as plt
 import pandas as pd
 

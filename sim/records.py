@@ -57,7 +57,7 @@ def measures(model: PovertyModel, exits: np.ndarray, returns: int) -> dict[str, 
     for cls in registered():
         prog = running.get(cls.name)
         for m in cls.measures:
-            value = prog.value(m) if prog else 0
+            value = prog.value(m) if prog else _zero(m)
             values[programme_column(cls.name, m)] = value
             if m.group == "spending":
                 total += value
@@ -65,5 +65,10 @@ def measures(model: PovertyModel, exits: np.ndarray, returns: int) -> dict[str, 
     if model.t == 0:  # the initial state: no flow has happened yet
         for name, m in model.columns.items():
             if m.kind == FLOW:
-                values[name] = 0
+                values[name] = _zero(m)
     return {name: values[name] for name in model.columns}
+
+
+def _zero(m) -> float:
+    """Zero of the measure's type (amounts are floats in every mix, so tables of mixes stack)."""
+    return 0.0 if m.unit == "yuan" else 0

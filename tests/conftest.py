@@ -15,6 +15,10 @@ from sim.config import load
 from sim.model import PovertyModel
 from sim.programmes.base import Programme
 from sim.schema import RunConfig
+from sim.state import Labour
+
+# Labour states that are not work: a person helped into any other state has found a job.
+NOT_WORK = (Labour.NONE, Labour.FARM, Labour.TRAINING, Labour.TECH_SCHOOL)
 
 SMALL = ("scale=0.05",)
 
@@ -45,6 +49,11 @@ def table(model: PovertyModel):
     return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
 
 
+def in_work(state: np.ndarray) -> np.ndarray:
+    """Whether each labour state code in `state` is work (a job, not farming, training or school)."""
+    return ~np.isin(state, NOT_WORK)
+
+
 def household_sum(model: PovertyModel, values: np.ndarray) -> np.ndarray:
     """Sum of a per-person array over each household (written without `np.bincount`, so it does not
     repeat the model's own arithmetic)."""
@@ -54,11 +63,11 @@ def household_sum(model: PovertyModel, values: np.ndarray) -> np.ndarray:
 
 
 def spy_on_search_and_bonus(prog, months: list[dict]) -> None:
-    """Wrap a programme's `search_factor` and `job_bonus` hooks so that each month (the last dict in
+    """Wrap a programme's `adjust_search` and `job_bonus` hooks so that each month (the last dict in
     `months`) records the search rates before and after, the searchers and the bonus it added."""
-    search_fn, bonus_fn = prog.search_factor, prog.job_bonus
+    search_fn, bonus_fn = prog.adjust_search, prog.job_bonus
 
-    def search_factor(rate):
+    def adjust_search(rate):
         before = rate.copy()
         search_fn(rate)
         months[-1]["rate_before"], months[-1]["rate"] = before, rate.copy()
@@ -68,4 +77,4 @@ def spy_on_search_and_bonus(prog, months: list[dict]) -> None:
         bonus_fn(searchers, bonus)
         months[-1]["searchers"], months[-1]["bonus"] = searchers.copy(), bonus - before
 
-    prog.search_factor, prog.job_bonus = search_factor, job_bonus
+    prog.adjust_search, prog.job_bonus = adjust_search, job_bonus

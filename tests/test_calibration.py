@@ -42,7 +42,7 @@ def test_moves_log_every_organised_departure_even_same_month_quits():
         moves.observe()
         entered = moves.entered(model.t, model.t, np.array([Labour.MIGRANT_ORGANISED], np.int8))
         lc = programme(model, "labour_cooperation")
-        assert entered.size == lc.counts["placements"] + lc.counts["fair_departures"]
+        assert entered.size == lc.flows["placements"] + lc.flows["fair_departures"]
         same_month_quits += int((model.people.state[entered] != Labour.MIGRANT_ORGANISED).sum())
     assert same_month_quits > 0  # the month-end state alone would have missed them
 

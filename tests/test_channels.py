@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_model, table
+from conftest import NOT_WORK, make_model, table
 
+from sim.measures import FLOW, county_level, employment_column, exits_column, programme_column
 from sim.programmes import PROGRAMMES
-from sim.state import CHANNEL, EXIT_CHANNEL, LOCAL_EMPLOYER_STATES, SOCIAL_SECURITY, WORKSHOP_STATES, Labour, Role
+from sim.programmes.social_security import FLOOR
+from sim.state import Labour, Role, channels, exit_channels, labour_states, owned_by
 from sim.summary import summarise
 
 # The labour states and exit channels each programme owns (empty: it places nobody itself).
 OWN_STATES: dict[str, tuple[int, ...]] = {
     "targeting": (),
-    "workshops": WORKSHOP_STATES,
-    "local_employers": LOCAL_EMPLOYER_STATES,
+    "workshops": (Labour.WORKSHOP_FACTORY, Labour.WORKSHOP_HOME, Labour.WORKSHOP_COOP),
+    "local_employers": (Labour.LOCAL_FIRM, Labour.LOCAL_PRODUCER),
     "entrepreneurship": (Labour.BUSINESS_WORKER, Labour.ENTREPRENEUR),
     "flexible_work": (Labour.FLEXIBLE,),
     "labour_cooperation": (Labour.MIGRANT_ORGANISED,),
@@ -26,7 +28,7 @@ OWN_STATES: dict[str, tuple[int, ...]] = {
     "return_monitoring": (),
     "rewards": (),
     "welfare_posts": (Labour.WELFARE_POST,),
-    "social_security": (SOCIAL_SECURITY,),  # an exit channel, not a labour state
+    "social_security": (FLOOR.code,),  # an exit channel, not a labour state
 }
 OFF_MONTHS = 13  # through one January: yearly demography runs in both runs
 OFF_RUN = ("policy=full_mix", "scale=0.02", "seed=9", f"months={OFF_MONTHS}")
@@ -34,6 +36,19 @@ OFF_RUN = ("policy=full_mix", "scale=0.02", "seed=9", f"months={OFF_MONTHS}")
 
 def test_every_programme_has_its_outputs_listed():
     assert set(OWN_STATES) == set(PROGRAMMES)
+
+
+def test_work_states_are_all_but_farming_training_and_school():
+    """Every labour state is work except farming, training and the technical school; migrants are
+    the two states away."""
+    assert set(labour_states(work=True)) == set(channels()) - set(NOT_WORK)
+    assert set(labour_states(work=True, away=True)) == {Labour.MIGRANT_SELF, Labour.MIGRANT_ORGANISED}
+
+
+@pytest.mark.parametrize("name", list(PROGRAMMES))
+def test_each_programme_owns_the_states_listed(name):
+    """The states and exit channels a programme declares are the ones listed here."""
+    assert set(owned_by(name)) == set(OWN_STATES[name])
 
 
 # ---------------------------------------------------------------------------- one channel per exit
@@ -49,9 +64,28 @@ def full_run():
 def test_monthly_exits_add_up_over_channels(full_run):
     """Each month's exits equal the sum over channels of that month's rise in cumulative exits."""
     tb = table(full_run)
-    by_channel = sum(tb[f"exits_cum_{name}"].diff().fillna(tb[f"exits_cum_{name}"]) for name in EXIT_CHANNEL.values())
+    by_channel = sum(
+        tb[f"exits_cum_{name}"].diff().fillna(tb[f"exits_cum_{name}"]) for name in exit_channels().values()
+    )
     np.testing.assert_array_equal(by_channel.to_numpy(), tb["exits"].to_numpy())
     assert tb["exits"].sum() > 0
+
+
+def test_month_zero_is_the_initial_state_and_counts_are_at_simulation_scale(full_run):
+    """The month-0 row has no flow (set-up pays its workers, which is no spending of the run); the
+    table holds counts at simulation scale, and `county_level` divides them by the scale."""
+    tb = table(full_run)
+    flows = [name for name, m in full_run.columns.items() if m.kind == FLOW]
+    assert "spend_workshops_award" in flows and "exits" in flows
+    assert (tb.loc[0, flows] == 0).all()
+    assert (tb[flows].iloc[1:].to_numpy() != 0).any()
+    assert (tb["scale"] == full_run.cfg.scale).all()
+    assert tb["labourers"].iloc[-1] == int((full_run.people.role == Role.LABOURER).sum())
+    county = county_level(tb)
+    np.testing.assert_allclose(county["poor_people"], tb["poor_people"] / full_run.cfg.scale)
+    np.testing.assert_allclose(county["spend_total"], tb["spend_total"] / full_run.cfg.scale)
+    np.testing.assert_array_equal(county["poverty_rate"], tb["poverty_rate"])  # a share: it does not scale
+    np.testing.assert_array_equal(county["month"], tb["month"])
 
 
 def test_net_exits_by_channel_add_up(full_run):
@@ -64,7 +98,7 @@ def test_every_exited_household_has_one_known_channel(full_run):
     poverty now that was poor at the start has left at some point."""
     h = full_run.households
     exited = h.exit_channel >= 0
-    assert np.isin(h.exit_channel[exited], list(EXIT_CHANNEL)).all()
+    assert np.isin(h.exit_channel[exited], list(exit_channels())).all()
     net_exit = h.initially_poor & ~h.poor & (h.size > 0)
     assert exited[net_exit].all()
     assert (h.exit_channel[h.exit_channel < 0] == -1).all()
@@ -77,14 +111,12 @@ def own_columns(name: str, columns) -> list[str]:
     """Columns that report on programme `name`: its spending and counters, its measures, the
     counts in its labour states and the exits credited to them."""
     cls = PROGRAMMES[name]
-    cols = [f"spend_{name}_{item}" for item in cls.spending_items]
-    cols += [f"{name}_{counter}" for counter in cls.counters]
-    cols += list(cls.measure_names())
+    cols = [programme_column(name, m) for m in cls.measures]
     for code in OWN_STATES[name]:
-        channel = EXIT_CHANNEL[code]
-        if code in CHANNEL:
-            cols.append(f"n_{channel}")
-        cols.append(f"exits_cum_{channel}")
+        channel = exit_channels()[code]
+        if code in channels():
+            cols.append(employment_column(channel))
+        cols.append(exits_column(channel))
     missing = set(cols) - set(columns)
     assert not missing, f"{name}: no such columns {missing}"
     return cols

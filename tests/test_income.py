@@ -41,19 +41,31 @@ def test_model_line_follows_calendar_year():
 
 
 def test_trailing_sum_equals_ring_buffer_unit():
-    """After any number of pushes the trailing sum is the sum of the ring, which holds the last 12 months."""
+    """After any number of pushes the trailing sum is the sum of the ring, which holds the last 12
+    months; the temporary part of income (one-off payments) is kept over the same 12 months."""
     rng = np.random.default_rng(0)
     n = 5
-    h = SimpleNamespace(trailing=np.zeros(n), income_ring=np.zeros((12, n)), income=np.zeros(n))
-    pushed = []
+    h = SimpleNamespace(
+        trailing=np.zeros(n),
+        income_ring=np.zeros((12, n)),
+        income=np.zeros(n),
+        temporary=np.zeros(n),
+        temporary_ring=np.zeros((12, n)),
+        temporary_trailing=np.zeros(n),
+    )
+    pushed, temporary = [], []
     for month in range(1, 31):
         value = rng.normal(300.0, 100.0, n)
+        h.temporary = np.where(rng.random(n) < 0.3, rng.uniform(0, 200, n), 0.0)
         income.push_income(h, value, month)
         pushed.append(value)
+        temporary.append(h.temporary.copy())
         np.testing.assert_allclose(h.trailing, h.income_ring.sum(axis=0))
         np.testing.assert_array_equal(h.income, value)
+        np.testing.assert_allclose(h.temporary_trailing, np.sum(temporary[-12:], axis=0), atol=1e-9)
     np.testing.assert_allclose(h.trailing, np.sum(pushed[-12:], axis=0))
     np.testing.assert_allclose(np.sort(h.income_ring, axis=0), np.sort(np.array(pushed[-12:]), axis=0))
+    np.testing.assert_allclose(h.temporary_trailing, h.temporary_ring.sum(axis=0), atol=1e-9)
 
 
 def test_trailing_sum_equals_ring_buffer_in_model():

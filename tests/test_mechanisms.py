@@ -19,10 +19,14 @@ from sim import income
 from sim.model import PovertyModel
 from sim.programmes import PROGRAMMES
 from sim.programmes.migration import away_value
-from sim.state import CHANNEL, MIGRANT_STATES, SEAT_STATES, WORKSHOP_STATES, Health, Labour, Role
+from sim.state import Health, Labour, Role, channels, labour_states, owned_by
 from sim.summary import summarise
 
 MONTHS = 36
+MIGRANT_STATES = labour_states(work=True, away=True)
+WORKSHOP_STATES = owned_by("workshops")
+# States that hold a seat at an employer in a village (workshops, local employers, returnee businesses).
+SEAT_STATES = (*WORKSHOP_STATES, Labour.LOCAL_FIRM, Labour.LOCAL_PRODUCER, Labour.BUSINESS_WORKER)
 SCENARIOS = {
     "default": ("policy=full_mix", "seed=1"),
     # Many searchers, crowded fairs and keen signers: workshops, placements, fairs and posts all fill.
@@ -75,8 +79,8 @@ def _spy_on_posts(posts, month: Month) -> None:
     """Record who the welfare posts pay and whom they find eligible during this step."""
     cls = type(posts)
 
-    def pay():
-        cls.pay(posts)
+    def pay_workers():
+        cls.pay_workers(posts)
         month.post_holders_paid = posts.holders()
 
     def eligible():
@@ -84,7 +88,7 @@ def _spy_on_posts(posts, month: Month) -> None:
         month.post_eligible.append(found)
         return found
 
-    posts.pay, posts.eligible = pay, eligible
+    posts.pay_workers, posts.eligible = pay_workers, eligible
 
 
 @pytest.fixture(params=list(SCENARIOS), scope="module")
@@ -212,7 +216,7 @@ def test_table_counts_match_labour_states(scenario):
     for m in monthly(*scenario):
         counts.append(np.bincount(m.model.people.state, minlength=len(Labour)))
     rows = table(m.model).iloc[1:]
-    for state, name in CHANNEL.items():
+    for state, name in channels().items():
         np.testing.assert_array_equal(rows[f"n_{name}"], [c[state] for c in counts], err_msg=name)
 
 
@@ -255,7 +259,7 @@ def test_new_post_holders_met_the_rule_at_placement(scenario):
         assert cannot_leave.all(), f"month {m.t}: {new[~cannot_leave]}"
         assert (m.income_pc_before[hh] < rule.income_threshold * model.line).all(), f"month {m.t}"
         # Stable work only ends after placement within a step, so none may be left in the household now.
-        stable = np.isin(p.state, WORKSHOP_STATES + MIGRANT_STATES)
+        stable = np.isin(p.state, labour_states(stable=True))
         assert (per_household(model, stable)[hh] == 0).all(), f"month {m.t}"
         assert np.isin(new, np.concatenate(m.post_eligible)).all(), f"month {m.t}"
     assert placed_total > 0
@@ -283,19 +287,27 @@ def test_january_review_keeps_only_households_still_in_need(scenario):
 
 def test_organised_departures_within_capacity(scenario):
     """Placements per month never exceed the monthly capacity, fair departures never exceed the places
-    per fair times the fairs held, and new organised migrants come only from those two routes."""
+    per fair times the fairs held, and new organised migrants come only from those two routes. The
+    job-search subsidy is paid once per person: to departing persons who never had it, and never
+    again to the same person."""
+    subsidised_before = None
     for m in monthly(*scenario):
         model, p = m.model, m.model.people
         lc_cfg, scale = model.cfg.policy.labour_cooperation, model.cfg.scale
         lc = programme(model, "labour_cooperation")
-        placements, fair_departures = lc.counts["placements"], lc.counts["fair_departures"]
+        if subsidised_before is None:
+            subsidised_before = np.zeros(p.n, bool)  # nobody departed through the programme at set-up
+        placements, fair_departures = lc.flows["placements"], lc.flows["fair_departures"]
         assert placements <= math.ceil(lc_cfg.placements_per_month * scale), f"month {m.t}"
         assert fair_departures <= round(lc_cfg.places_per_fair * scale) * lc.fairs_this_month(), f"month {m.t}"
         new = (p.state == Labour.MIGRANT_ORGANISED) & (p.tenure == 1)
         assert new.sum() <= placements + fair_departures
-        assert lc.spending["job_search_subsidy"] == pytest.approx(
-            lc_cfg.job_search_subsidy * (placements + fair_departures)
-        )
+        assert (subsidised_before <= lc.subsidised).all(), f"month {m.t}: a subsidy record was taken back"
+        newly_subsidised = lc.subsidised & ~subsidised_before
+        assert newly_subsidised.sum() <= placements + fair_departures
+        assert lc.flows["job_search_subsidy"] == pytest.approx(lc_cfg.job_search_subsidy * newly_subsidised.sum())
+        assert (new & ~lc.subsidised).sum() == 0, f"month {m.t}: an organised departure without subsidy record"
+        subsidised_before = lc.subsidised.copy()
 
 
 @pytest.mark.parametrize("per_year", [0, 1, 5, 11, 12, 30])
@@ -320,12 +332,12 @@ def test_boosted_run_reaches_every_capacity():
         ws, lc = programme(model, "workshops"), programme(model, "labour_cooperation")
         occupied = np.bincount(p.seat[np.isin(p.state, WORKSHOP_STATES)], minlength=ws.seats.size)
         reached["workshop seats"] |= bool((ws.open & (occupied == ws.seats)).any())
-        reached["placements"] |= lc.counts["placements"] >= math.floor(
+        reached["placements"] |= lc.flows["placements"] >= math.floor(
             cfg.labour_cooperation.placements_per_month * scale
         )
         fairs = lc.fairs_this_month()
         places = round(cfg.labour_cooperation.places_per_fair * scale)
-        reached["fair places"] |= fairs > 0 and lc.counts["fair_departures"] == places * fairs
+        reached["fair places"] |= fairs > 0 and lc.flows["fair_departures"] == places * fairs
         reached["posts"] |= (p.state == Labour.WELFARE_POST).sum() == round(cfg.welfare_posts.posts * scale)
     assert all(reached.values()), reached
 
@@ -355,11 +367,11 @@ def test_programme_spending_adds_up(scenario):
         model, p = m.model, m.model.people
         posts, ws = programme(model, "welfare_posts"), programme(model, "workshops")
         paid = m.post_holders_paid
-        assert posts.spending["pay"] == pytest.approx(p.earnings[paid].sum())
-        assert posts.spending["pay"] == pytest.approx(model.cfg.policy.welfare_posts.monthly_pay * paid.size)
+        assert posts.flows["pay"] == pytest.approx(p.earnings[paid].sum())
+        assert posts.flows["pay"] == pytest.approx(model.cfg.policy.welfare_posts.monthly_pay * paid.size)
         assert (m.awarded_before <= ws.awarded).all(), f"month {m.t}: an award was taken back"
         newly_awarded = int((ws.awarded & ~m.awarded_before).sum())
-        assert ws.spending["award"] == pytest.approx(model.cfg.policy.workshops.award_per_worker * newly_awarded)
+        assert ws.flows["award"] == pytest.approx(model.cfg.policy.workshops.award_per_worker * newly_awarded)
         workers = np.isin(p.state, WORKSHOP_STATES)
         assert ws.awarded[workers].all(), f"month {m.t}: a workshop worker without award record"
     rows = table(model)

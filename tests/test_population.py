@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from conftest import config, household_sum
 
+from sim import care
 from sim.config import load
 from sim.model import PovertyModel
 from sim.population import build_population
-from sim.state import Health, Role
+from sim.state import Health, Labour, Role
 
 POPULATION_FIELDS = ("hh", "age", "female", "skill", "health", "role", "frail", "village", "farm_potential")
 
@@ -65,10 +68,15 @@ def test_every_household_has_a_living_member(county):
 
 
 def test_care_need_follows_dependants(county):
-    """A household needs care exactly when it has a child under 6, a frail elder or a disabled dependant."""
+    """A household needs care exactly when it has a young child, a frail elder or a disabled member
+    who is not of working age (told by age, not by the roles the rule reads)."""
     p = county.people
-    dependant = (p.role == Role.CHILD) | p.frail | ((p.health == Health.DISABLED) & (p.role != Role.LABOURER))
-    np.testing.assert_array_equal(county.households.care_need, per_household(county, dependant) > 0)
+    young_child = p.age < 6
+    frail_elder = p.frail & (p.age >= 65)
+    disabled_dependant = (p.health == Health.DISABLED) & ((p.age < 16) | (p.age >= 65))
+    need = per_household(county, young_child | frail_elder | disabled_dependant) > 0
+    assert need.any() and not need.all()
+    np.testing.assert_array_equal(county.households.care_need, need)
 
 
 def test_capable_elder_means_no_bound_carer(county):
@@ -81,17 +89,25 @@ def test_capable_elder_means_no_bound_carer(county):
     assert (carers[has_capable] == 0).all()
 
 
-def test_binding_care_need_has_exactly_one_carer(county):
-    """A household with a care need, no capable elder and a labourer has exactly one bound carer;
-    every other household has none, and every bound carer is a labourer."""
+def test_bound_carers_exactly_where_a_need_is_uncovered(county):
+    """Every bound carer is a labourer at home, alone in the household, which needs care and has
+    no capable elder; and every household that needs care, has no capable elder and has a labourer
+    has one."""
     p, h = county.people, county.households
-    capable = (p.role == Role.ELDER) & ~p.frail & (p.health != Health.DISABLED)
-    binding = h.care_need & (per_household(county, capable) == 0) & (per_household(county, p.role == Role.LABOURER) > 0)
-    carers = per_household(county, p.bound_carer)
-    assert binding.any()
-    assert (carers[binding] == 1).all()
-    assert (carers[~binding] == 0).all()
-    assert (p.role[p.bound_carer] == Role.LABOURER).all()
+    carers = np.flatnonzero(p.bound_carer)
+    assert carers.size > 0
+    assert (p.role[carers] == Role.LABOURER).all()
+    assert (p.dest[carers] == -1).all(), "a bound carer lives at home"
+    per_hh = per_household(county, p.bound_carer)
+    assert per_hh.max() == 1
+    assert h.care_need[p.hh[carers]].all()
+    frail_or_disabled = p.frail | (p.health == Health.DISABLED)
+    capable_elders = per_household(county, (p.role == Role.ELDER) & ~frail_or_disabled)
+    assert (capable_elders[p.hh[carers]] == 0).all()
+    labourers = per_household(county, p.role == Role.LABOURER)
+    uncovered = h.care_need & (capable_elders == 0) & (labourers > 0)
+    assert (per_hh[uncovered] == 1).all()
+    assert (per_hh[~uncovered] == 0).all()
 
 
 def test_bound_carer_is_a_woman_when_the_household_has_one(county):
@@ -100,8 +116,63 @@ def test_bound_carer_is_a_woman_when_the_household_has_one(county):
     female_lab = per_household(county, (p.role == Role.LABOURER) & p.female)
     carer_hh = p.hh[p.bound_carer]
     with_woman = female_lab[carer_hh] > 0
-    assert with_woman.any()
+    assert with_woman.any() and not with_woman.all()
     assert p.female[p.bound_carer][with_woman].all()
+
+
+def _household(*members):
+    """A hand-made population for `care.update_care`: each member is (household, role, age, female,
+    health, frail, state)."""
+    cols = list(zip(*members, strict=True))
+    hh = np.array(cols[0])
+    p = SimpleNamespace(
+        hh=hh,
+        role=np.array(cols[1], np.int8),
+        age=np.array(cols[2]),
+        female=np.array(cols[3], bool),
+        health=np.array(cols[4], np.int8),
+        frail=np.array(cols[5], bool),
+        state=np.array(cols[6], np.int8),
+        bound_carer=np.zeros(hh.size, bool),
+    )
+    h = SimpleNamespace(n=int(hh.max()) + 1, care_need=None, elder_cover=None)
+    return p, h
+
+
+def test_care_rule_on_hand_made_households():
+    """The rule on households written out by hand: who needs care, who is bound, who is called home."""
+    L, C, S, E = Role.LABOURER, Role.CHILD, Role.STUDENT, Role.ELDER
+    H, D = Health.HEALTHY, Health.DISABLED
+    F, N, A, T = Labour.FARM, Labour.NONE, Labour.MIGRANT_SELF, Labour.TECH_SCHOOL
+    p, h = _household(
+        # 0: a child, a man and a woman at home: the woman is bound.
+        (0, C, 3, False, H, False, N), (0, L, 30, False, H, False, F), (0, L, 28, True, H, False, F),
+        # 1: a child and a capable grandparent: the grandparent covers it, nobody is bound.
+        (1, C, 2, True, H, False, N), (1, L, 30, True, H, False, F), (1, E, 66, True, H, False, N),
+        # 2: a frail elder, a woman away and a man at home: the man at home is bound.
+        (2, E, 80, False, H, True, N), (2, L, 40, True, H, False, A), (2, L, 42, False, H, False, F),
+        # 3: a disabled student, the only labourer away: bound, and called home.
+        (3, S, 12, False, D, False, N), (3, L, 45, False, H, False, A),
+        # 4: two labourers, nobody to care for.
+        (4, L, 30, False, H, False, F), (4, L, 30, True, H, False, F),
+        # 5: a disabled labourer is no dependant.
+        (5, L, 50, False, D, False, F), (5, L, 25, True, H, False, F),
+        # 6: a child, a disabled elder (no cover), a woman in technical school and a man at home.
+        (6, C, 1, False, H, False, N), (6, E, 70, True, D, False, N), (6, L, 17, True, H, False, T),
+        (6, L, 45, False, H, False, F),
+        # 7: a frail elder alone: a need, but no labourer to bind.
+        (7, E, 85, True, H, True, N),
+        # 8: a child and two women at home: exactly one of them.
+        (8, C, 4, True, H, False, N), (8, L, 30, True, H, False, F), (8, L, 33, True, H, False, F),
+    )  # fmt: skip
+    for seed in range(5):
+        u = np.random.default_rng(seed).random(p.hh.size)
+        called_home = care.update_care(p, h, u)
+        np.testing.assert_array_equal(h.care_need, [True, True, True, True, False, False, True, True, True])
+        bound = set(np.flatnonzero(p.bound_carer))
+        assert bound - {21, 22} == {2, 8, 10, 18}
+        assert len(bound & {21, 22}) == 1
+        np.testing.assert_array_equal(called_home, [10])
 
 
 def test_initial_migrants_time_away_does_not_depend_on_destination(county):

@@ -6,9 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_model, programme, spy_on_search_and_bonus, table
+from conftest import in_work, make_model, programme, spy_on_search_and_bonus, table
 
-from sim.programmes.employment_services import IN_WORK
 from sim.state import Labour
 
 JOBS = ("policy=none", "policy.workshops.enabled=true", "policy.labour_cooperation.enabled=true", "seed=6")
@@ -31,8 +30,8 @@ def test_rounds_bring_more_labourers_into_work():
     off, off_states = run_states(*JOBS, months=4)
     pd.testing.assert_frame_equal(table(on).iloc[:4], table(off).iloc[:4], check_like=True)
     farm_before = off_states[3] == Labour.FARM
-    hired_on = (farm_before & IN_WORK[on_states[4]]).sum()
-    hired_off = (farm_before & IN_WORK[off_states[4]]).sum()
+    hired_on = (farm_before & in_work(on_states[4])).sum()
+    hired_off = (farm_before & in_work(off_states[4])).sum()
     assert hired_on > 2 * hired_off, (hired_on, hired_off)
 
 
@@ -49,7 +48,7 @@ def half_identified():
         months.append({"state_before": model.people.state.copy()})
         model.step()
         months[-1].update(
-            t=model.t, calendar_month=model.calendar_month, counts=dict(es.counts), spend=es.spending["service"]
+            t=model.t, calendar_month=model.calendar_month, counts=dict(es.flows), spend=es.flows["service"]
         )
     return model, months
 

@@ -52,10 +52,10 @@ def run_with_checks(*overrides: str, months: int = 24):
         np.testing.assert_array_equal(ent.village[p.seat[workers]], model.households.village[p.hh[workers]])
         assert (np.bincount(p.seat[workers], minlength=ent.seats.size) <= ent.seats).all()
         # Spending: the start-up subsidy per start, the interest on each loan that ran this month.
-        assert ent.spending["startup_subsidy"] == pytest.approx(cfg.startup_subsidy * new.size)
+        assert ent.flows["startup_subsidy"] == pytest.approx(cfg.startup_subsidy * new.size)
         before = np.concatenate([loan_before, np.full(new.size, cfg.loan_months)])
         ran = ent.open & (before > 0)
-        assert ent.spending["interest_subsidy"] == pytest.approx(cfg.loan * cfg.interest_subsidy_rate / 12 * ran.sum())
+        assert ent.flows["interest_subsidy"] == pytest.approx(cfg.loan * cfg.interest_subsidy_rate / 12 * ran.sum())
         np.testing.assert_array_equal(ent.loan_left, np.where(ran, before - 1, np.where(ent.open, before, 0)))
     return model
 
@@ -81,7 +81,7 @@ def test_a_business_failure_removes_its_jobs():
     owner = ent.owner[failing]
     others = workers[p.seat[workers] != failing]
     outstanding = cfg.loan * ent.loan_left[failing] / cfg.loan_months
-    ent.new_month()
+    ent.start_month()
     mask = np.zeros(ent.open.size, bool)
     mask[failing] = True
     ent.close(mask)
@@ -89,7 +89,7 @@ def test_a_business_failure_removes_its_jobs():
     assert (p.state[its_workers] == Labour.FARM).all() and (p.seat[its_workers] == -1).all()
     assert p.state[owner] == Labour.FARM
     assert (p.state[others] == Labour.BUSINESS_WORKER).all()
-    assert ent.spending["guarantee_loss"] == pytest.approx(cfg.default_share * outstanding)
+    assert ent.flows["guarantee_loss"] == pytest.approx(cfg.default_share * outstanding)
     assert ent.free_seats()[failing] == 0
     ent.update_vacancies()
     village = ent.village[failing]

@@ -36,7 +36,7 @@ def test_jobs_only_in_slack_months_within_capacity():
             busy_months_seen += 1
             assert workers.size == 0
             if model.calendar_month - 1 not in model.cfg.region.busy_months:  # the first busy month
-                assert fw.counts["season_end"] == was_flexible.size
+                assert fw.flows["season_end"] == was_flexible.size
     assert busy_months_seen == 2 * len(model.cfg.region.busy_months)
     assert filled, "the capacity should bind at this search rate"
 

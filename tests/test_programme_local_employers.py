@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 from conftest import make_model, programme, table
 
-from sim.state import LOCAL_EMPLOYER_STATES, Health, Labour
+from sim.state import Health, Labour
 
 ON = ("policy=none", "policy.local_employers.enabled=true", "behaviour.search_rate=0.3")
+LOCAL_EMPLOYER_STATES = (Labour.LOCAL_FIRM, Labour.LOCAL_PRODUCER)  # in the order of the kinds: firm, producer
 OFF_COLUMNS = ("n_local_firm", "n_local_producer", "spend_local_employers_award", "local_employers_hired")
 
 
@@ -34,8 +35,8 @@ def test_workers_sit_at_open_employers_of_their_kind_in_their_village():
         assert (np.bincount(seat, minlength=le.seats.size) <= le.seats).all()
         assert le.awarded[workers].all()
         newly = int((le.awarded & ~awarded_before).sum())
-        assert le.spending["award"] == pytest.approx(award * newly)
-        hired += le.counts["hired"]
+        assert le.flows["award"] == pytest.approx(award * newly)
+        hired += le.flows["hired"]
     assert hired > 0
     assert table(model)["spend_local_employers_award"].sum() == pytest.approx(award * le.awarded.sum())
 

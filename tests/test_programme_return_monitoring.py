@@ -6,9 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_model, programme, spy_on_search_and_bonus, table
-
-from sim.programmes.employment_services import IN_WORK
+from conftest import in_work, make_model, programme, spy_on_search_and_bonus, table
 
 MONTHS = 24
 JOBS = ("policy=none", "policy.workshops.enabled=true", "policy.labour_cooperation.enabled=true", "seed=8")
@@ -29,12 +27,12 @@ def monitoring_run():
         model.step()
         months[-1].update(
             t=model.t,
-            returned=model.returned.copy(),
+            returned=np.flatnonzero(model.people.returned_month == model.t),  # came home this month
             cases=rm.cases.persons.copy(),
             state=model.people.state.copy(),
             returned_month=model.people.returned_month.copy(),
-            counts=dict(rm.counts),
-            spend=rm.spending["follow_up"],
+            counts=dict(rm.flows),
+            spend=rm.flows["follow_up"],
         )
     return model, months
 
@@ -49,7 +47,7 @@ def test_found_returnees_are_reemployed_faster_than_those_missed(monitoring_run)
         returned = months[s]["returned"]
         returned = returned[known[returned]]
         found = np.isin(returned, months[s]["cases"])
-        took = np.any([IN_WORK[months[s + k]["state"][returned]] for k in (1, 2, 3)], axis=0)
+        took = np.any([in_work(months[s + k]["state"][returned]) for k in (1, 2, 3)], axis=0)
         found_took.append(took[found])
         missed_took.append(took[~found])
     found_took, missed_took = np.concatenate(found_took), np.concatenate(missed_took)
@@ -86,7 +84,7 @@ def test_cases_get_priority_and_the_bonus_until_work_or_their_months_end(monitor
         if "searchers" in m:
             helped = np.isin(m["searchers"], cases)
             np.testing.assert_allclose(m["bonus"], b.service_matching_bonus * helped)
-        assert not IN_WORK[m["state"][m["cases"]]].any(), f"month {m['t']}: a case in work stays open"
+        assert not in_work(m["state"][m["cases"]]).any(), f"month {m['t']}: a case in work stays open"
         since_return = m["t"] - m["returned_month"][m["cases"]]
         assert (since_return < cfg.follow_up_months).all(), f"month {m['t']}: a case open too long"
     assert sum(m["counts"]["reemployed"] for m in months) > 0

@@ -12,10 +12,12 @@ import pytest
 from conftest import household_sum, make_model, programme, table
 
 from sim import income
-from sim.state import SOCIAL_SECURITY, Health, Labour, Role
+from sim.programmes import by_name
+from sim.state import Health, Labour, Role
 from sim.summary import left_behind
 
 MONTHS = 27  # crosses two Januaries: yearly demography and a rising dibao line
+SOCIAL_SECURITY = by_name("social_security").codes["SOCIAL_SECURITY"]  # its exit channel
 FLOOR = ("policy=none", "policy.social_security.enabled=true", "seed=4")
 
 
@@ -51,7 +53,7 @@ def floor_run():
                 "line": dibao_line(model),
                 "size": h.size.copy(),
                 "on_floor": h.on_floor.copy(),
-                "spend": programme(model, "social_security").spending["transfer"],
+                "spend": programme(model, "social_security").flows["transfer"],
             }
         )
     return model, months

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from conftest import make_model, programme, table
 
-from sim.state import WORKSHOP_STATES, Labour
+from sim.state import Labour, owned_by
 
 LEDGER = ("policy.targeting.enabled=true",)
 # States that only targeted programmes or ledger-based placements lead into (workshops, organised
 # work away, welfare posts).
-LEDGER_STATES = (*WORKSHOP_STATES, Labour.MIGRANT_ORGANISED, Labour.WELFARE_POST)
+LEDGER_STATES = (*owned_by("workshops"), Labour.MIGRANT_ORGANISED, Labour.WELFARE_POST)
 # Workshops, placements, fairs and posts used heavily, so that what the ledger shuts out shows.
 BUSY = (
     "policy=full_mix",

@@ -41,8 +41,8 @@ def school_run():
                 "age": p.age.copy(),
                 "skill": p.skill.copy(),
                 "productivity": p.productivity.copy(),
-                "spending": ts.spending["schooling"],
-                "counts": dict(ts.counts),
+                "spending": ts.flows["schooling"],
+                "counts": dict(ts.flows),
             }
         )
     return model, months

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_model, programme, table
+from conftest import in_work, make_model, programme, table
 
-from sim.programmes.employment_services import IN_WORK
 from sim.programmes.training import KINDS
 from sim.state import Health, Labour, Role
 
@@ -43,8 +42,7 @@ class Month:
     start: np.ndarray
     capacity: np.ndarray  # places offered this month per kind (after `supply`)
     earnings: np.ndarray
-    spending: dict
-    counts: dict
+    flows: dict  # spending items and counters of the month
 
 
 def step_months(*overrides: str, months: int = MONTHS):
@@ -58,6 +56,15 @@ def step_months(*overrides: str, months: int = MONTHS):
         offered.append(tr.capacity[:, 0].copy())
 
     tr.supply = spy_supply
+    options = tr.options
+    searched_while_booked = []
+
+    def spy_options(searchers):
+        # Those waiting for a booked course do not search, however much another hook raised their chance.
+        searched_while_booked.append(int(np.isin(searchers, tr.booked).sum()))
+        return options(searchers)
+
+    tr.options = spy_options
     p = model.people
     out = []
     for _ in range(months):
@@ -79,10 +86,10 @@ def step_months(*overrides: str, months: int = MONTHS):
                 tr.start.copy(),
                 offered[-1],
                 p.earnings.copy(),
-                dict(tr.spending),
-                dict(tr.counts),
+                dict(tr.flows),
             )
         )
+    assert sum(searched_while_booked) == 0, "a labourer waiting for a course searched"
     return model, out
 
 
@@ -111,8 +118,8 @@ def test_graduates_take_work_more_often_than_the_same_people_untrained():
         grads = graduates_of(on[g])
         grads = grads[off_states[g - 1][grads] == Labour.FARM]  # without work then in the run without training
         window = range(g, g + 3)
-        took_on.append(np.any([IN_WORK[on[s].state[grads]] for s in window], axis=0))
-        took_off.append(np.any([IN_WORK[off_states[s][grads]] for s in window], axis=0))
+        took_on.append(np.any([in_work(on[s].state[grads]) for s in window], axis=0))
+        took_off.append(np.any([in_work(off_states[s][grads]) for s in window], axis=0))
     took_on, took_off = np.concatenate(took_on), np.concatenate(took_off)
     assert took_on.size > 100
     assert took_on.mean() > 2 * took_off.mean() and took_on.mean() > took_off.mean() + 0.2, (
@@ -174,8 +181,8 @@ def test_trainees_stay_for_the_course_and_are_paid_the_allowance(busy_run):
     for m in months:
         trainees = np.flatnonzero(m.state == Labour.TRAINING)
         np.testing.assert_allclose(m.earnings[trainees], allowance, err_msg=f"month {m.t}")
-        assert m.spending["allowance"] == pytest.approx(allowance * trainees.size)
-        assert m.spending["course_cost"] == pytest.approx(cfg.course_cost_per_month * trainees.size)
+        assert m.flows["allowance"] == pytest.approx(allowance * trainees.size)
+        assert m.flows["course_cost"] == pytest.approx(cfg.course_cost_per_month * trainees.size)
     states = np.array([m.state for m in months])
     course = np.array([m.course for m in months])
     for s in range(1, len(months) - 3):
@@ -233,7 +240,7 @@ def test_placed_graduates_search_with_priority_for_the_placement_months(busy_run
     followed = tr.placement.persons
     assert (tr.placement.last_month[followed] >= model.t).all()
     assert (tr.placement.last_month[followed] < model.t + model.cfg.policy.training.placement_months).all()
-    assert not IN_WORK[model.people.state[followed]].any()
+    assert not in_work(model.people.state[followed]).any()
 
 
 def test_without_places_training_changes_nothing():
