@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.state import Labour, State, code_table, declared, labour_states
+from sim.state import Labour, State, code_table, declared, labour_states, owner_of
 
 if TYPE_CHECKING:
     from sim.people import Households, People
@@ -39,12 +39,10 @@ def season_weights(region: RegionConfig) -> np.ndarray:
 def home_labour_by_state(policy) -> np.ndarray:
     """Farm labour units a labourer in each state still gives at home, as each state declares it: a
     number, or the key of a value in its programme's settings (`policy.<programme>.<key>`)."""
-    from sim.state import _OWNER
-
     def units(code: int, state: State) -> float:
         if not isinstance(state.home_labour, str):
             return float(state.home_labour)
-        node = getattr(policy, _OWNER[code])
+        node = getattr(policy, owner_of(code))
         for part in state.home_labour.split("."):
             node = getattr(node, part)
         return float(node)

@@ -131,6 +131,12 @@ def declared(code: int) -> State:
     return _registered()[int(code)]
 
 
+def owner_of(code: int) -> str:
+    """The programme that declared a state ("" for FARM)."""
+    _registered()
+    return _OWNER[int(code)]
+
+
 def labour_states(**flags) -> tuple[int, ...]:
     """Codes of the labour states whose declaration has every given flag, e.g. `work=True, away=True`."""
     return tuple(
