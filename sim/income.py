@@ -39,6 +39,7 @@ def season_weights(region: RegionConfig) -> np.ndarray:
 def home_labour_by_state(policy) -> np.ndarray:
     """Farm labour units a labourer in each state still gives at home, as each state declares it: a
     number, or the key of a value in its programme's settings (`policy.<programme>.<key>`)."""
+
     def units(code: int, state: State) -> float:
         if not isinstance(state.home_labour, str):
             return float(state.home_labour)
@@ -67,32 +68,41 @@ def household_income(p: People, h: Households, farm: np.ndarray, transfer: np.nd
     return farm + transfer + h.transfer + np.bincount(p.hh, weights=p.earnings - p.expense, minlength=h.n)
 
 
-def push_income(h: Households, income: np.ndarray, month_index: int) -> None:
-    """This month's income (and its temporary part) replaces the month of a year ago."""
+def push_income(h: Households, income: np.ndarray, month_index: int, work: np.ndarray | None = None) -> None:
+    """This month's income (and its temporary part, and the members' earnings from work) replaces the
+    month of a year ago."""
     slot = month_index % 12
     h.trailing += income - h.income_ring[slot]
     h.income_ring[slot] = income
     h.income = income
     h.temporary_trailing += h.temporary - h.temporary_ring[slot]
     h.temporary_ring[slot] = h.temporary
+    if work is not None:
+        h.work_trailing += work - h.work_ring[slot]
+        h.work_ring[slot] = work
+
+
+def work_earnings(p: People, h: Households, is_work: np.ndarray) -> np.ndarray:
+    """Members' earnings this month in states declared work, per household."""
+    return np.bincount(p.hh, weights=p.earnings * is_work[p.state], minlength=h.n)
 
 
 def per_capita(h: Households) -> np.ndarray:
     return h.trailing / np.maximum(h.size, 1)
 
 
-def credit_exits(p: People, h: Households, exiting: np.ndarray, line: float, work_states) -> np.ndarray:
-    """The channel credited with each exit: the work (a state declared `work`) of the member earning
-    most this month, if the household is out of poverty without its temporary income (one-off
-    payments and allowances of the last 12 months); else the channel of a programme transfer that
-    carries the household this month (the minimum living guarantee); else FARM (farm income, standing
-    transfers and one-off payments did it)."""
+def credit_exits(p: People, h: Households, exiting: np.ndarray, is_work: np.ndarray) -> np.ndarray:
+    """The channel credited with each exit: the work (a state declared `work`, `is_work` by code) of
+    the member earning most this month, if the household earned more from work over the last 12 months
+    than it got in temporary income (one-off payments such as rewards and the job-search subsidy, and
+    training allowances); else the channel of a programme transfer that carries the household this
+    month (the minimum living guarantee); else FARM (farm income, standing transfers and one-off
+    payments did it)."""
     channel = np.where(h.transfer_channel[exiting] >= 0, h.transfer_channel[exiting], Labour.FARM).astype(np.int8)
     if exiting.size == 0:
         return channel
-    lasting = (h.trailing[exiting] - h.temporary_trailing[exiting]) / np.maximum(h.size[exiting], 1) >= line
-    members = h.members_of(exiting[lasting])
-    is_work = code_table(dict.fromkeys(work_states, True), False, bool)
+    by_work = h.work_trailing[exiting] > h.temporary_trailing[exiting]
+    members = h.members_of(exiting[by_work])
     working = members[is_work[p.state[members]] & (p.earnings[members] > 0)]
     if working.size:
         order = np.lexsort((-p.earnings[working], p.hh[working]))

@@ -132,8 +132,12 @@ def in_group(table: pd.DataFrame, group: str) -> list[str]:
 def over_seeds(monthly: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """One row per `keys` and month: each measure summarised over the seeds as it declares."""
     catalogue = of_table(monthly)
-    how = {c: m.over_seeds for c, m in catalogue.items() if c in monthly and c != "month"}
-    return monthly.groupby([*keys, "month"], sort=False).agg(how).reset_index()
+    groups = monthly.groupby([*keys, "month"], sort=False)
+    parts = []
+    for how in sorted({m.over_seeds for m in catalogue.values()}):
+        columns = [c for c, m in catalogue.items() if m.over_seeds == how and c in monthly and c != "month"]
+        parts.append(groups[columns].agg(how))
+    return pd.concat(parts, axis=1)[[c for c in catalogue if c in monthly and c != "month"]].reset_index()
 
 
 def county_level(table: pd.DataFrame) -> pd.DataFrame:

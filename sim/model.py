@@ -15,7 +15,7 @@ from sim.programmes import Programme, registered
 from sim.programmes.migration import Destinations
 from sim.records import measures
 from sim.schema import RunConfig
-from sim.state import Health, Labour, Role, exit_channels, labour_states
+from sim.state import Health, Labour, Role, code_table, exit_channels, labour_states
 from sim.streams import Streams
 
 
@@ -36,6 +36,7 @@ class PovertyModel(mesa.Model):
         self.destinations = Destinations(cfg.region)
         self.season = income.season_weights(cfg.region)
         self.labour_weight = income.home_labour_by_state(cfg.policy)
+        self.is_work = code_table(dict.fromkeys(labour_states(work=True), True), False, bool)
         self.t = 0
         self._farm_cache = None
         self.year, self.calendar_month, self.is_busy_month = cfg.start_year, 0, False
@@ -85,7 +86,8 @@ class PovertyModel(mesa.Model):
         self._each("pay_workers")
         for month in range(1, 13):
             farm, h.units = income.farm_income(p, h, self.cfg.region, self.labour_weight, self.season[month])
-            income.push_income(h, income.household_income(p, h, farm, income.transfers(h, self.cfg.region)), month)
+            hh_income = income.household_income(p, h, farm, income.transfers(h, self.cfg.region))
+            income.push_income(h, hh_income, month, income.work_earnings(p, h, self.is_work))
         self.income_per_capita = income.per_capita(h)
         h.poor = self.income_per_capita < self.line
         h.initially_poor = h.poor.copy()
@@ -213,18 +215,14 @@ class PovertyModel(mesa.Model):
     def _income_and_poverty(self) -> tuple[np.ndarray, int]:
         p, h = self.people, self.households
         hh_income = income.household_income(p, h, self.farm, income.transfers(h, self.cfg.region))
-        income.push_income(h, hh_income, self.t)
+        income.push_income(h, hh_income, self.t, income.work_earnings(p, h, self.is_work))
         self.income_per_capita = income.per_capita(h)
         was_poor = h.poor
         alive = h.size > 0
         h.poor = (self.income_per_capita < self.line) & alive  # a household that died out leaves the count
         exits = np.flatnonzero(was_poor & ~h.poor & alive)
-        h.exit_channel[exits] = income.credit_exits(p, h, exits, self.line, self.work_states)
+        h.exit_channel[exits] = income.credit_exits(p, h, exits, self.is_work)
         return exits, int((~was_poor & h.poor).sum())
-
-    @property
-    def work_states(self) -> tuple[int, ...]:
-        return labour_states(work=True)
 
     # ------------------------------------------------------------------ shared by programmes
     def identified(self, idx: np.ndarray) -> np.ndarray:

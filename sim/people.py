@@ -90,6 +90,8 @@ class Households:
         self.trailing = np.zeros(n)  # sum of the last 12 months
         self.temporary_ring = np.zeros((12, n))  # last 12 months of temporary income
         self.temporary_trailing = np.zeros(n)
+        self.work_ring = np.zeros((12, n))  # last 12 months of members' earnings from work
+        self.work_trailing = np.zeros(n)
         self.poor = np.zeros(n, bool)
         self.initially_poor = np.zeros(n, bool)
         self.exit_channel = np.full(n, -1, np.int8)  # labour state credited with the latest exit

@@ -144,8 +144,9 @@ def test_job_search_subsidy_is_paid_once_per_person_into_household_income():
 
 
 def test_no_exit_is_credited_to_a_training_allowance_or_a_one_off_payment():
-    """An exit is credited to work only when the household stays out of poverty without its temporary
-    income; a trainee's allowance is never the work credited."""
+    """An exit is credited to work only when the household earned more from work over the year than
+    it got in temporary income (one-off payments, allowances); a trainee's allowance is never the work
+    credited. Before the fix the trainee's state was credited, and so was the work a reward came with."""
     model = make_model("policy=full_mix", "seed=6")
     model.run(3)
     p, h = model.people, model.households
@@ -153,21 +154,31 @@ def test_no_exit_is_credited_to_a_training_allowance_or_a_one_off_payment():
     members = h.members_of(hh)
     p.earnings[members] = 0.0
     labourer = members[p.role[members] == 2]
-    line = 1000.0
+    h.transfer_channel[hh] = -1
     # Household 0: its only earner is a trainee on an allowance.
     trainee = labourer[p.hh[labourer] == hh[0]][:1]
     p.state[trainee] = Labour.TRAINING
     p.earnings[trainee] = 900.0
-    # Household 1: a migrant earns, but the household clears the line only with a one-off reward.
+    h.work_trailing[hh[0]], h.temporary_trailing[hh[0]] = 0.0, 2700.0
+    # Household 1: a migrant has just left; a one-off reward is most of the year's extra income.
     migrant = labourer[p.hh[labourer] == hh[1]][:1]
     p.state[migrant] = Labour.MIGRANT_SELF
     p.earnings[migrant] = 100.0
-    h.trailing[hh] = line * h.size[hh] * 1.1
-    h.temporary_trailing[hh] = 0.0
-    h.temporary_trailing[hh[1]] = line * h.size[hh[1]] * 0.5
-    h.transfer_channel[hh] = -1
-    channel = income.credit_exits(p, h, hh, line, model.work_states)
+    h.work_trailing[hh[1]], h.temporary_trailing[hh[1]] = 100.0, 1000.0
+    channel = income.credit_exits(p, h, hh, model.is_work)
     assert channel[0] == Labour.FARM and channel[1] == Labour.FARM
-    # Without the reward in its year, the same migrant's work is credited.
-    h.temporary_trailing[hh[1]] = 0.0
-    assert income.credit_exits(p, h, hh, line, model.work_states)[1] == Labour.MIGRANT_SELF
+    # A year of work away with the same reward: the work is credited.
+    h.work_trailing[hh[1]] = 9000.0
+    assert income.credit_exits(p, h, hh, model.is_work)[1] == Labour.MIGRANT_SELF
+
+
+def test_work_earnings_over_the_year_are_kept_per_household():
+    model = make_model("policy=full_mix", "seed=6", "scale=0.02")
+    model.run(14)
+    p, h = model.people, model.households
+    month = income.work_earnings(p, h, model.is_work)
+    in_work = model.is_work[p.state] & (p.earnings > 0)
+    expected = np.zeros(h.n)
+    np.add.at(expected, p.hh[in_work], p.earnings[in_work])
+    np.testing.assert_allclose(month, expected)
+    np.testing.assert_allclose(h.work_trailing, h.work_ring.sum(axis=0), atol=1e-6)
