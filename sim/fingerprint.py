@@ -50,7 +50,7 @@ def key_outputs(overrides: list[str] | tuple[str, ...]) -> dict:
     december = table[table["calendar_month"] == 12]
     for column in ("poor_people", "labourers", "n_farm", "spend_total"):
         out[f"{column}_by_year"] = {
-            int(y): _round(float(v)) for y, v in zip(december["year"], december[column], strict=True)
+            str(int(y)): _round(float(v)) for y, v in zip(december["year"], december[column], strict=True)
         }
     return out
 
