@@ -19,6 +19,7 @@ import functools
 import io
 import threading
 import time
+import traceback
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,6 +234,8 @@ class Session:
         self.agents = {a.index: a for a in self.model.agents}
         self.income_history = [self.model.income_per_capita.copy()]
         self.seconds = 0.0
+        # The Run button steps in a thread while the page draws: stepping and every read hold this lock.
+        self.lock = threading.RLock()
 
     @property
     def month(self) -> int:
@@ -244,12 +247,18 @@ class Session:
 
     def step(self, months: int = 1) -> None:
         start = time.perf_counter()
-        for _ in range(months):
-            if self.done:
-                break
-            self.model.step()
-            self.income_history.append(self.model.income_per_capita.copy())
+        with self.lock:
+            for _ in range(months):
+                if self.done:
+                    break
+                self.model.step()
+                self.income_history.append(self.model.income_per_capita.copy())
         self.seconds += time.perf_counter() - start
+
+    def locked(self, read, *args):
+        """`read(*args)` while no month is being stepped."""
+        with self.lock:
+            return read(*args)
 
     def table(self) -> pd.DataFrame:
         """The monthly table so far, at county level."""
@@ -320,6 +329,8 @@ class Session:
         history = np.array([month[index] for month in self.income_history])
         return {
             "index": index,
+            "month": self.month,
+            "date": self.date(),
             "village": agent.village,
             "size": agent.size,
             "poor": agent.poor,
@@ -464,7 +475,7 @@ def household_figure(session: Session, info: dict) -> bytes:
 # ---------------------------------------------------------------------- the page
 @solara.component
 def Plot(make, session: Session, tick: int, name: str):
-    png, text = solara.use_memo(lambda: make(session), [session, tick])
+    png, text = solara.use_memo(lambda: session.locked(make, session), [session, tick])
     with solara.Column(classes=[f"plot-{name}"], gap="2px"):
         solara.Image(png, width="100%")
         solara.Text(text, classes=[f"caption-{name}"], style={"font-size": "0.85em"})
@@ -480,10 +491,9 @@ def _members_markdown(members: pd.DataFrame) -> str:
 def HouseholdPanel(session: Session, tick: int, chosen: solara.Reactive[int]):
     draws = solara.use_reactive(0)
     n = session.model.households.n
-    text, set_text = solara.use_state(str(chosen.value))
+    text, set_text = solara.use_state("")
     error = None
-    if chosen.value >= n:
-        chosen.value = session.default_household()
+    index = chosen.value if 0 <= chosen.value < n else session.default_household()  # -1: the default one
 
     def pick(value: str):
         set_text(value)
@@ -499,18 +509,18 @@ def HouseholdPanel(session: Session, tick: int, chosen: solara.Reactive[int]):
         chosen.value = session.random_poor_household(draws.value)
         set_text(str(chosen.value))
 
-    try:
-        index = int(text)
-        if not 0 <= index < n:
-            error = f"a household number from 0 to {n - 1}"
-    except ValueError:
-        error = "a whole number"
-    info = solara.use_memo(lambda: session.household(chosen.value), [session, tick, chosen.value])
-    png = solara.use_memo(lambda: household_figure(session, info), [info])
+    if text:
+        try:
+            if not 0 <= int(text) < n:
+                error = f"a household number from 0 to {n - 1}"
+        except ValueError:
+            error = "a whole number"
+    info = solara.use_memo(lambda: session.locked(session.household, index), [session, tick, index])
+    png = solara.use_memo(lambda: session.locked(household_figure, session, info), [info])
     with solara.Card("Follow one household", classes=["household-panel"]):
         with solara.Row(style={"align-items": "center"}):
             solara.InputText(
-                "Household number", value=text, on_value=pick, error=error or False,
+                "Household number", value=text or str(index), on_value=pick, error=error or False,
                 message=error or f"0 to {n - 1} (simulated households)", style={"max-width": "220px"},
             )  # fmt: skip
             solara.Button("A poor household", on_click=random_poor, outlined=True)
@@ -519,7 +529,7 @@ def HouseholdPanel(session: Session, tick: int, chosen: solara.Reactive[int]):
         solara.Markdown(
             f"**Household {info['index']}**, village {info['village']}, {info['size']} members, "
             f"{'registered poor at the start' if info['initially_poor'] else 'not poor at the start'}. "
-            f"**{session.date()} (month {session.month}): {status}**, income "
+            f"**{info['date']} (month {info['month']}): {status}**, income "
             f"{info['income_per_capita']:,.0f} yuan per person per year (trailing 12 months) against a line of "
             f"{info['line']:,.0f} ({gap:+,.0f}).",
             style={"font-size": "0.95em"},
@@ -573,12 +583,10 @@ def App(region: str = DEFAULTS["region"], policy: str = DEFAULTS["policy"], seed
         out += [line.strip() for line in extra.value.splitlines() if line.strip()]
         return out
 
-    def first_session():
-        s, found = _session_or_problems(overrides())
-        problems.value = found
-        return s
-
-    session_r = solara.use_reactive(solara.use_memo(first_session, []))
+    first, first_problems = solara.use_memo(lambda: _session_or_problems(overrides()), [])
+    if first_problems and not problems.value and first is None and not tick.value:
+        problems.set(first_problems)  # only when the opening settings are refused (no run to show)
+    session_r = solara.use_reactive(first)
     session = session_r.value
     applied = session.overrides if session else []
     pending = overrides() != applied
@@ -593,22 +601,27 @@ def App(region: str = DEFAULTS["region"], policy: str = DEFAULTS["policy"], seed
                 chosen.value = s.default_household()
             tick.value += 1
 
-    if session is not None and chosen.value < 0:
-        chosen.value = session.default_household()
-
     def step():
         if session is not None:
             session.step(1)
             tick.value += 1
 
-    def play_loop():
-        while playing.value and session is not None and not session.done:
-            session.step(1)
-            tick.value += 1
-            time.sleep(0.02)
-        playing.value = False
+    def toggle_play(*_):
+        playing.value = not playing.value
 
-    solara.lab.use_task(play_loop, dependencies=[playing.value, session], prefer_threaded=True)
+    def play_loop():
+        try:
+            while playing.value and session is not None and not session.done:
+                session.step(1)
+                tick.value += 1
+                time.sleep(0.02)
+            if playing.value:  # ran to the end
+                playing.value = False
+        except Exception:  # shown in the server's log; the page keeps the months run so far
+            traceback.print_exc()
+            raise
+
+    solara.use_thread(play_loop, dependencies=[playing.value, session], intrusive_cancel=False)
 
     def set_lever(key: str, mix_value: str, text: str):
         texts = dict(lever_text.value)
@@ -633,7 +646,7 @@ def App(region: str = DEFAULTS["region"], policy: str = DEFAULTS["policy"], seed
                 solara.Button("Apply and reset", on_click=reset, color="primary", classes=["reset-button"])
                 solara.Button("Step", on_click=step, disabled=session is None or playing.value or session.done,
                               classes=["step-button"])  # fmt: skip
-                solara.Button("Pause" if playing.value else "Run", on_click=lambda: playing.set(not playing.value),
+                solara.Button("Pause" if playing.value else "Run", on_click=toggle_play,
                               disabled=session is None or session.done, classes=["run-button"])  # fmt: skip
             if pending:
                 solara.Warning("Settings changed: press Apply and reset to start a run with them.", dense=True)
@@ -667,12 +680,13 @@ def App(region: str = DEFAULTS["region"], policy: str = DEFAULTS["policy"], seed
     if session is None:
         solara.Error("No run: the settings above are refused by the validator.")
         return
-    h = session.headline()
+    h = session.locked(session.headline)
+    month, date = h["month"], h["date"]
     cfg = session.cfg
     with solara.Column(style={"padding": "8px"}):
         solara.Markdown(
             f"## {cfg.region.name.capitalize()} county, {cfg.policy.name.replace('_', ' ')}: "
-            f"month {session.month} of {cfg.months} ({session.date()})\n"
+            f"month {month} of {cfg.months} ({date})\n"
             f"Seed {cfg.seed}, {cfg.scale:g} of the county's households simulated; every number is for the "
             f"whole county. People in poverty: **{h['poor_people']:,.0f}** (start {h['poor_people_start']:,.0f}; "
             f"with no programme **{h['poor_people_none']:,.0f}**). Spending so far: "
@@ -694,11 +708,11 @@ def App(region: str = DEFAULTS["region"], policy: str = DEFAULTS["policy"], seed
                 with solara.Column(classes=["command-line"]):
                     solara.Markdown(f"```bash\n{session.command_line()}\n```")
                 solara.FileDownload(
-                    lambda: session.export_table().to_csv(index=False), filename="monthly.csv",
+                    lambda: session.locked(session.export_table).to_csv(index=False), filename="monthly.csv",
                     label="Table (CSV, simulation scale)",
                 )  # fmt: skip
                 solara.FileDownload(
-                    lambda: session.table().to_csv(index=False), filename="monthly_county.csv",
+                    lambda: session.locked(session.table).to_csv(index=False), filename="monthly_county.csv",
                     label="Table, county level (CSV)",
                 )  # fmt: skip
                 solara.FileDownload(session.config_yaml, filename="config.yaml", label="Config (YAML)")
