@@ -49,7 +49,9 @@ def key_outputs(overrides: list[str] | tuple[str, ...]) -> dict:
     out["employment_end"] = {k: v for k, v in s["employment_end"].items() if v}
     december = table[table["calendar_month"] == 12]
     for column in ("poor_people", "labourers", "n_farm", "spend_total"):
-        out[f"{column}_by_year"] = {int(y): _round(float(v)) for y, v in zip(december["year"], december[column], strict=True)}
+        out[f"{column}_by_year"] = {
+            int(y): _round(float(v)) for y, v in zip(december["year"], december[column], strict=True)
+        }
     return out
 
 
@@ -98,10 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("action", choices=["check", "update"], help="compare with the committed ones, or rewrite")
     parser.add_argument("--experiment", action="append", help="only this experiment (default: baseline and all)")
     args = parser.parse_args(argv)
-    targets = {f"experiment {n}": (experiment_file(n), lambda n=n: experiment_fingerprint(n)) for n in args.experiment or []}
+    targets = {
+        f"experiment {n}": (experiment_file(n), lambda n=n: experiment_fingerprint(n)) for n in args.experiment or []
+    }
     if not args.experiment:
         targets = {"baseline": (BASELINE, lambda: key_outputs(BASELINE_RUN))}
-        targets |= {f"experiment {n}": (experiment_file(n), lambda n=n: experiment_fingerprint(n)) for n in fingerprinted_experiments()}
+        targets |= {
+            f"experiment {n}": (experiment_file(n), lambda n=n: experiment_fingerprint(n))
+            for n in fingerprinted_experiments()
+        }
     status = 0
     for label, (path, compute) in targets.items():
         actual = compute()
