@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 
 from sim.measures import county_level
-from sim.outputs import COMPLETE_MARKER, ERROR_FILE, is_complete
+from sim.outputs import COMPLETE_MARKER, ERROR_FILE, read_marker, verify_files
 
 IDENTITY = ("region", "policy", "seed")
 
@@ -42,26 +42,42 @@ def parse_overrides(overrides: list[str]) -> dict[str, object]:
 
 
 def collect(sweep_dir: Path) -> Sweep:
+    """Every job under `sweep_dir`: complete jobs into the tables; failed, unfinished and unreadable
+    ones (a file missing, truncated, changed since written or not parseable) into `failed`, with the
+    file and the reason, so the rest are still aggregated."""
     sweep_dir = Path(sweep_dir)
     tables, rows, left, failed = [], [], [], []
     param_keys: set[str] = set()
     for job in job_dirs(sweep_dir):
         name = str(job.relative_to(sweep_dir))
-        overrides = yaml.safe_load((job / ".hydra" / "overrides.yaml").read_text()) or []
-        params = parse_overrides(overrides)
-        param_keys.update(params)
-        if is_complete(job):
-            table = county_level(_read_table(job))
+        try:
+            overrides = yaml.safe_load((job / ".hydra" / "overrides.yaml").read_text()) or []
+            params = parse_overrides(overrides)
+        except Exception as exc:
+            failed.append({"job": name, "overrides": "?", "error": f".hydra/overrides.yaml: unreadable ({exc})"})
+            continue
+        record, problem = read_marker(job)
+        if record is not None:
+            try:
+                table, summary, lb = _read_job(job, record)
+            except JobUnreadable as exc:
+                failed.append({"job": name, "overrides": " ".join(overrides), "error": str(exc)})
+                continue
+            param_keys.update(params)
+            table = table.copy()
             table.insert(0, "job", name)
             tables.append(table)
-            summary = json.loads((job / "summary.json").read_text())
             rows.append({"job": name, **county_summary(flatten_summary(summary)), **params})
-            lb = pd.read_csv(job / "left_behind.csv")
             lb.insert(0, "job", name)
             left.append(lb)
+        elif problem:
+            failed.append({"job": name, "overrides": " ".join(overrides), "error": problem})
         elif (job / ERROR_FILE).is_file():
-            err = json.loads((job / ERROR_FILE).read_text())
-            failed.append({"job": name, "overrides": " ".join(overrides), "error": err.get("error", "?")})
+            try:
+                err = json.loads((job / ERROR_FILE).read_text()).get("error", "?")
+            except Exception as exc:
+                err = f"{ERROR_FILE}: unreadable ({type(exc).__name__})"
+            failed.append({"job": name, "overrides": " ".join(overrides), "error": err})
         else:
             reason = f"no {COMPLETE_MARKER} or {ERROR_FILE}: interrupted or still running"
             failed.append({"job": name, "overrides": " ".join(overrides), "error": reason})
@@ -74,6 +90,39 @@ def collect(sweep_dir: Path) -> Sweep:
     if not left_behind.empty:
         left_behind = left_behind.merge(jobs[["job", *IDENTITY, *swept]], on="job", how="left")
     return Sweep(monthly, jobs, left_behind, pd.DataFrame(failed, columns=["job", "overrides", "error"]), swept)
+
+
+class JobUnreadable(Exception):
+    """A job that says it completed, but whose files cannot be used: names the file and the reason."""
+
+
+def _read_job(job: Path, record: dict) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """A complete job's table, summary and left-behind rows, checked against run.json (sizes and
+    hashes, when recorded) and against each other (the table's run is the summary's run)."""
+    if "files" in record:
+        problem = verify_files(job, record)
+        if problem:
+            raise JobUnreadable(problem)
+    name = "monthly.parquet" if (job / "monthly.parquet").is_file() else "monthly.csv"
+    try:
+        table = county_level(_read_table(job))
+    except Exception as exc:
+        raise JobUnreadable(f"{name}: unreadable ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})") from None
+    try:
+        summary = json.loads((job / "summary.json").read_text())
+        if not isinstance(summary, dict):
+            raise ValueError("not a JSON object")
+    except Exception as exc:
+        raise JobUnreadable(f"summary.json: unreadable ({type(exc).__name__}: {exc})") from None
+    try:
+        lb = pd.read_csv(job / "left_behind.csv")
+    except Exception as exc:
+        raise JobUnreadable(f"left_behind.csv: unreadable ({type(exc).__name__}: {exc})") from None
+    for key in IDENTITY:
+        if key in table and key in summary and set(table[key].unique()) != {summary[key]}:
+            found = sorted(map(str, table[key].unique()))
+            raise JobUnreadable(f"{name}: {key} {found} but summary.json says {summary[key]!r} (files of two runs)")
+    return table, summary, lb
 
 
 def _read_table(job: Path) -> pd.DataFrame:

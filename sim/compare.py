@@ -17,21 +17,36 @@ import pandas as pd
 
 from sim import compare_plots as cp
 from sim import measures
-from sim.aggregate import Sweep, collect
+from sim.aggregate import Sweep, collect, job_dirs
 from sim.paired import BASELINE, interval, paired_differences, spread
 
 
+class CompareError(Exception):
+    """A comparison that cannot be made (a user's mistake or an empty sweep): nothing is written."""
+
+
 def compare(sweep_dir: Path, out_dir: Path | None = None) -> Path:
-    """Write tables, plots and summary.md for the sweep in `sweep_dir`; returns the output folder."""
+    """Write tables, plots and summary.md for the sweep in `sweep_dir`; returns the output folder.
+    Jobs that failed, did not finish or cannot be read are listed (`failed_jobs.csv`, summary.md),
+    the others aggregated. Raises `CompareError`, having written nothing, when there is nothing to
+    compare or `out_dir` cannot be a folder."""
     sweep_dir = Path(sweep_dir)
     if not sweep_dir.is_dir():
-        raise FileNotFoundError(f"no sweep directory at {sweep_dir}")
-    sweep = collect(sweep_dir)
+        raise CompareError(f"no sweep folder at {sweep_dir}")
     out = Path(out_dir) if out_dir else sweep_dir / "compare"
-    out.mkdir(parents=True, exist_ok=True)
-    sweep.failed.to_csv(out / "failed_jobs.csv", index=False)
+    if out.exists() and not out.is_dir():
+        raise CompareError(f"--out {out}: exists and is not a folder (give a folder, new or existing)")
+    if not job_dirs(sweep_dir):
+        raise CompareError(f"no job folders under {sweep_dir} (a sweep folder holds one per job, with .hydra/)")
+    sweep = collect(sweep_dir)
     if sweep.jobs.empty:
-        raise RuntimeError(f"no complete job under {sweep_dir} ({len(sweep.failed)} failed or unfinished)")
+        listed = "; ".join(f"{r.job}: {r.error}" for r in sweep.failed.head(5).itertuples())
+        raise CompareError(f"no complete job under {sweep_dir} ({len(sweep.failed)} failed or unfinished: {listed})")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CompareError(f"--out {out}: cannot be created ({exc.strerror or exc})") from None
+    sweep.failed.to_csv(out / "failed_jobs.csv", index=False)
     sweep.monthly.to_parquet(out / "sweep_monthly.parquet", index=False)
     group = ["region", "policy", *[k for k in sweep.swept if k not in ("policy", "seed")]]
     measures.over_seeds(sweep.monthly, group).to_csv(out / "monthly_over_seeds.csv", index=False)
@@ -80,11 +95,13 @@ def in_mix_order(frame: pd.DataFrame) -> pd.DataFrame:
 def markdown(sweep: Sweep, paired: pd.DataFrame, sweep_dir: Path) -> str:
     jobs = in_mix_order(sweep.jobs)
     paired = in_mix_order(paired) if not paired.empty else paired
-    n_seeds = jobs.groupby("policy")["seed"].nunique().min()
+    combination = ["policy", *[k for k in sweep.swept if k not in ("policy", "seed")]]
+    n_seeds = jobs.groupby(combination)["seed"].nunique().min()
     lines = [
         f"# Sweep summary: `{sweep_dir}`",
         "",
-        f"{len(jobs)} complete jobs, {len(sweep.failed)} failed or unfinished; {n_seeds} seeds per mix"
+        f"{len(jobs)} complete jobs, {len(sweep.failed)} failed, unfinished or unreadable; {n_seeds} seeds per "
+        + ("mix" if len(combination) == 1 else f"combination of {', '.join(combination)}")
         + (f"; swept: {', '.join(sweep.swept)}" if sweep.swept else "")
         + ".",
         "",
@@ -143,15 +160,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim.compare", description=__doc__.splitlines()[0])
     parser.add_argument("sweep_dir", type=Path, help="a Hydra multirun directory (e.g. outputs/sweeps/policy_mix)")
     parser.add_argument("--out", type=Path, default=None, help="where to write (default: <sweep_dir>/compare)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
     args = parser.parse_args(argv)
     try:
         out = compare(args.sweep_dir, args.out)
-    except (FileNotFoundError, RuntimeError) as err:
+    except CompareError as err:
+        if args.debug:
+            raise
         print(f"error: {err}", file=sys.stderr)
         return 2
     failed = pd.read_csv(out / "failed_jobs.csv")
     if len(failed):
-        print(f"warning: {len(failed)} job(s) failed or unfinished; listed in {out / 'summary.md'}", file=sys.stderr)
+        print(
+            f"warning: {len(failed)} job(s) failed, unfinished or unreadable; listed in {out / 'summary.md'}:",
+            file=sys.stderr,
+        )
+        for row in failed.itertuples():
+            print(f"  {row.job}: {row.error}", file=sys.stderr)
     print(f"comparison written to {out}")
     for f in sorted(out.iterdir()):
         print(f"  {f.name}")

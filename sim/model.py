@@ -17,15 +17,18 @@ from sim.records import measures
 from sim.schema import RunConfig
 from sim.state import Health, Labour, Role, code_table, exit_channels, labour_states
 from sim.streams import Streams
+from sim.validate import check_run
 
 
 class PovertyModel(mesa.Model):
     """Registered-poor households of one county under one policy mix.
 
     State of record is columnar (`people`, `households`); `Household` agents read and write through
-    to it. `cfg` must be a validated `RunConfig` (see `sim.config.load`)."""
+    to it. `cfg` is a `RunConfig` (see `sim.config.load`); it is validated again here, so a config
+    changed in Python after loading is refused (`sim.validate.ConfigError`) before the run starts."""
 
     def __init__(self, cfg: RunConfig, population: Population | None = None, agents: bool = True):
+        check_run(cfg)
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
         self.population = population or build_population(cfg.region, cfg.seed, cfg.scale)

@@ -1,22 +1,46 @@
-"""Checks a composed config before anything runs; every message names the key, the value and what
-is allowed. All problems are reported at once, so a user fixes a config in one pass."""
+"""One validation for every entry point: the command line, the config files, sweeps job by job, the
+Python API and `PovertyModel` itself. Every message names the key, the value and what is allowed (with
+a "did you mean" for near misses); all problems are reported at once, so a user fixes a config in one
+pass.
+
+What is checked, and where:
+- keys: unknown keys anywhere (`key=`, `+key=`, `++key=`, in a config file) with the closest known keys;
+- types: booleans only as `true`/`false` (never `2`), whole numbers, numbers, text, lists, sections;
+  numbers finite; checked on the overrides (`override_problems`), on the raw config files (`file_problems`,
+  which also reports YAML that does not parse, with file and line), and on the composed config;
+- ranges: each field's `ge`/`le`/`choices` (`sim.params.param`);
+- schedules (values by year, e.g. `poverty_line`, `policy.social_security.dibao_line`): an override
+  replaces the schedule of the config files instead of being merged into it (`replace_schedules`), and
+  every schedule needs at least one year, finite positive values and a line that does not fall;
+- cross-field conditions a run would otherwise crash on (`_cross_field_problems`);
+- names that become folder names (`region.name`, `policy.name`, `behaviour.name`, destinations) hold only
+  letters, digits, `_` and `-`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import math
+import re
 import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import yaml
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim import schema
-from sim.schema import RunConfig
 
 MISSING_VALUE = "missing value (set it in its config file under conf/, or choose an option of its config group)"
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+SAFE_NAME_RULE = "letters, digits, '_' and '-' only (up to 64, starting with a letter or digit): it names folders"
+# Config groups whose files hold run settings, and the package each file's keys live in.
+RUN_GROUPS = {"region": "region", "policy": "policy", "behaviour": "behaviour", "experiment": ""}
 
 
 class ConfigError(ValueError):
@@ -27,23 +51,321 @@ class ConfigError(ValueError):
         super().__init__("invalid configuration:\n  " + "\n  ".join(problems))
 
 
-def to_run_config(cfg: DictConfig | dict) -> RunConfig:
-    """Turn a composed config into a validated `RunConfig`, or raise `ConfigError`."""
+# ----------------------------------------------------------------------------------------- the schema
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _fields(cls: type) -> dict[str, dataclasses.Field]:
+    return {f.name: f for f in dataclasses.fields(cls)}
+
+
+def unknown_key(key: str, part: str, where: str, known: Iterable[str]) -> str:
+    known = sorted(str(k) for k in known)
+    close = difflib.get_close_matches(str(part), known, n=3)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return f"{key}: unknown key '{part}' under {where or 'the top level'}{hint} Known keys: {', '.join(known)}"
+
+
+def field_type(key: str) -> tuple[Any, dict] | str:
+    """The schema type and field metadata at the dotted `key`, or a message naming the first unknown
+    part (with close matches). Dict entries (a destination's name, a year) are free keys."""
+    typ: Any = schema.build_schema()
+    meta: dict = {}
+    parts = key.split(".")
+    for depth, part in enumerate(parts):
+        if dataclasses.is_dataclass(typ):
+            fields = _fields(typ)
+            if part not in fields:
+                return unknown_key(key, part, ".".join(parts[:depth]), fields)
+            meta = dict(fields[part].metadata)
+            typ = _hints(typ)[part]
+        elif typing.get_origin(typ) is dict:
+            typ = typing.get_args(typ)[1]
+        elif typing.get_origin(typ) is list:
+            typ = typing.get_args(typ)[0]
+        else:
+            return f"{key}: '{'.'.join(parts[:depth])}' holds a single value, it has no key '{part}'"
+    return typ, meta
+
+
+def schedule_keys() -> list[str]:
+    """Dotted keys of every schedule (a `dict[int, float]`: values by year) in the schema."""
+    out: list[str] = []
+
+    def walk(cls: type, prefix: str) -> None:
+        for name, typ in _hints(cls).items():
+            if typing.get_origin(typ) is dict and typing.get_args(typ) == (int, float):
+                out.append(prefix + name)
+            elif dataclasses.is_dataclass(typ):
+                walk(typ, f"{prefix}{name}.")
+
+    walk(schema.build_schema(), "")
+    return out
+
+
+# ------------------------------------------------------------------------------------- values by type
+def _unit(meta: dict) -> str:
+    unit = meta.get("unit", "")
+    return f" ({unit})" if unit else ""
+
+
+def value_problems(value: Any, typ: Any, key: str, meta: dict | None = None) -> Iterator[str]:
+    """Problems of a raw value (as a YAML file or an override gives it) against the schema type: unknown
+    keys in sections, booleans only as booleans, whole numbers, finite numbers, lists and sections."""
+    meta = meta or {}
+    if value is None or (isinstance(value, str) and (value == "???" or value.startswith("${"))):
+        return  # missing values are reported once, by name; interpolations are resolved by Hydra
+    origin = typing.get_origin(typ)
+    if origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
+        typ = next(t for t in typing.get_args(typ) if t is not type(None))
+        origin = typing.get_origin(typ)
+    if dataclasses.is_dataclass(typ):
+        if not isinstance(value, dict):
+            yield f"{key} = {value!r}: must be a section of keys ({', '.join(_fields(typ))})"
+            return
+        fields, hints = _fields(typ), _hints(typ)
+        for k, v in value.items():
+            sub = f"{key}.{k}" if key else str(k)
+            if k not in fields:
+                yield unknown_key(sub, k, key, fields)
+            else:
+                yield from value_problems(v, hints[k], sub, dict(fields[k].metadata))
+    elif origin is dict:
+        key_type, item_type = typing.get_args(typ)
+        if not isinstance(value, dict):
+            yield f"{key} = {value!r}: must be a section of entries" + _unit(meta)
+            return
+        for k, v in value.items():
+            if key_type is int and (isinstance(k, bool) or not isinstance(k, int)):
+                yield f"{key}: entry {k!r} must be keyed by a whole number (a year)" + _unit(meta)
+            else:
+                yield from value_problems(v, item_type, f"{key}.{k}", meta)
+    elif origin is list:
+        if not isinstance(value, (list, tuple)):
+            yield f"{key} = {value!r}: must be a list, e.g. [a,b]" + _unit(meta)
+            return
+        for i, v in enumerate(value):
+            yield from value_problems(v, typing.get_args(typ)[0], f"{key}[{i}]", meta)
+    elif typ is bool:
+        if not isinstance(value, bool):
+            yield f"{key} = {value!r}: must be true or false" + _unit(meta)
+    elif typ is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            yield f"{key} = {value!r}: must be a whole number" + _unit(meta)
+    elif typ is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            yield f"{key} = {value!r}: must be a number" + _unit(meta)
+        elif not math.isfinite(value):
+            yield f"{key} = {value!r}: must be a finite number" + _unit(meta)
+    elif typ is str and not isinstance(value, str):
+        yield f"{key} = {value!r}: must be text" + _unit(meta)
+
+
+# --------------------------------------------------------------------------------- the config files
+def config_file_package(path: Path, root: Path) -> str | None:
+    """Where a config file's keys go in the run config ('' the top level), or None when the file is
+    not a run setting (calibration, targets, Hydra's own groups)."""
+    rel = path.relative_to(root)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    header = re.match(r"\s*#\s*@package\s+(\S+)", text)
+    if len(rel.parts) == 1:
+        return "" if rel.stem == "config" else None
+    group = rel.parts[0]
+    if group == "programme":
+        default = f"policy.{rel.parts[1]}"
+    elif group in RUN_GROUPS:
+        default = RUN_GROUPS[group]
+    else:
+        return None
+    package = header.group(1) if header else default
+    return "" if package == "_global_" else package
+
+
+def file_problems(conf_dirs: Iterable[Path]) -> list[str]:
+    """Problems of the config files under `conf_dirs` (see `_file_problems`), remembered while no
+    file changes."""
+    conf_dirs = [Path(d) for d in conf_dirs]
+    stamp = []
+    for root in conf_dirs:
+        for path in sorted(Path(root).rglob("*.yaml")):
+            st = path.stat()
+            stamp.append((str(path), st.st_mtime_ns, st.st_size))
+    key = (tuple(str(d) for d in conf_dirs), tuple(stamp), schema.build_schema())
+    if key not in _FILE_PROBLEMS:
+        _FILE_PROBLEMS[key] = _file_problems(conf_dirs)
+    return list(_FILE_PROBLEMS[key])
+
+
+_FILE_PROBLEMS: dict = {}
+
+
+def _file_problems(conf_dirs: Iterable[Path]) -> list[str]:
+    """Problems of the config files themselves: YAML that does not parse (with file and line), and in
+    the files that hold run settings, unknown keys (did you mean) and values of the wrong type. Checked
+    before Hydra composes, because composing turns `enabled: 2` into true and a typo into 'not in struct'."""
+    problems: list[str] = []
+    run_type = schema.build_schema()
+    for root in conf_dirs:
+        root = Path(root)
+        for path in sorted(root.rglob("*.yaml")):
+            shown = path if not path.is_relative_to(Path.cwd()) else path.relative_to(Path.cwd())
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+                what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                problems.append(f"{shown}:{where}: not valid YAML ({what})")
+                continue
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(f"{shown}: cannot be read ({exc})")
+                continue
+            package = config_file_package(path, root)
+            if package is None or data is None:
+                continue
+            if not isinstance(data, dict):
+                problems.append(f"{shown}: must hold keys and values, not {type(data).__name__}")
+                continue
+            body = {k: v for k, v in data.items() if k not in ("defaults", "hydra")}
+            if not body:
+                continue
+            typ = field_type(package) if package else (run_type, {})
+            if isinstance(typ, str):
+                continue  # a package outside the run schema (e.g. a plugin's own section)
+            for line in value_problems(body, typ[0], package):
+                problems.append(f"{shown}: {line}")
+    return problems
+
+
+# ------------------------------------------------------------------------------------- the overrides
+def _parse(item: str):
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import OverrideParseException
+
+    try:
+        return OverridesParser.create().parse_overrides([item])[0], None
+    except OverrideParseException as exc:
+        reason = " ".join(str(exc).split())
+        reason = re.split(r"See https| expecting ", reason)[0].strip()
+        return None, (
+            f"{item}: cannot be read as an override ({reason}). Write key=value, a sweep key=a,b or "
+            "key=range(start,stop), lists as [a,b], schedules as {2016:3000,2020:4000}; quote the whole "
+            "override in the shell if it has spaces or brackets"
+        )
+
+
+def is_group(key: str, conf_dirs: Iterable[Path]) -> bool:
+    """Whether `key` chooses an option of a config group (`policy=none`, `+experiment=policy_mix`)."""
+    if "/" in key or "@" in key:
+        return True
+    return any((Path(d) / key.replace(".", "/")).is_dir() for d in conf_dirs)
+
+
+def override_problems(overrides: list[str], conf_dirs: Iterable[Path] | None = None) -> list[str]:
+    """Problems with command-line overrides, before Hydra sees them: grammar (naming the override),
+    keys the schema does not have (also with `+`, `++` and `~`; with the closest known keys) and
+    values of the wrong type (every value of a sweep). Group choices and `hydra.*` are left to Hydra,
+    which names the available options itself; ranges are checked on the composed config, job by job."""
+    from sim.config import CONF_DIR
+
+    conf_dirs = [CONF_DIR, *(conf_dirs or [])]
+    problems = []
+    for item in overrides:
+        if item.startswith("-"):
+            continue  # a flag of the command line, not an override
+        override, problem = _parse(item)
+        if problem:
+            problems.append(problem)
+            continue
+        key = override.key_or_group
+        if key.startswith("hydra") or override.package is not None or is_group(key, conf_dirs):
+            continue
+        found = field_type(key)
+        if isinstance(found, str):
+            problems.append(found)
+            continue
+        if override.is_delete() or getattr(override.value_type, "name", "") == "GLOB_CHOICE_SWEEP":
+            continue
+        typ, meta = found
+        values = list(override.sweep_iterator()) if override.is_sweep_override() else [override.value()]
+        seen = set()
+        for value in values:
+            for line in value_problems(value, typ, key, meta):
+                if line not in seen:
+                    seen.add(line)
+                    problems.append(line)
+    return problems
+
+
+def for_hydra(overrides: list[str]) -> list[str]:
+    """The overrides as Hydra should get them: a schedule given as `key=...` becomes `++key=...`, so
+    that Hydra accepts new years (it refuses keys not in the files); `replace_schedules` then replaces
+    the files' schedule with exactly the one given."""
+    schedules = set(schedule_keys())
+    out = []
+    for item in overrides:
+        key, sep, _ = item.partition("=")
+        out.append(f"++{item}" if sep and key in schedules else item)
+    return out
+
+
+def replace_schedules(cfg: DictConfig, overrides: Iterable[str]) -> DictConfig:
+    """Replace each schedule given by an override (Hydra merged it into the files' years) with the
+    override's own years and values. Sweeps are left alone: each job gets its own value."""
+    schedules = set(schedule_keys())
+    for item in overrides:
+        if item.lstrip("+").partition("=")[0] not in schedules:
+            continue
+        override, problem = _parse(item)
+        if problem or override.is_delete() or override.is_sweep_override():
+            continue
+        value = override.value()
+        with open_dict(cfg):
+            OmegaConf.update(cfg, override.key_or_group, value, merge=False, force_add=True)
+    return cfg
+
+
+# ------------------------------------------------------------------------------- the composed config
+def to_run_config(cfg: DictConfig | dict, overrides: Iterable[str] = ()) -> Any:
+    """Turn a composed config into a validated `RunConfig`, or raise `ConfigError`. `overrides` are the
+    run's command-line overrides: a schedule among them replaces the files' schedule."""
+    run_type = schema.build_schema()
     try:
         if not isinstance(cfg, DictConfig):
             cfg = OmegaConf.create(cfg)
-        merged = OmegaConf.merge(OmegaConf.structured(schema.build_schema()), cfg)
+        if overrides:
+            cfg = replace_schedules(cfg, overrides)
+        raw = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=False)
+    except OmegaConfBaseException as exc:
+        raise ConfigError([_omegaconf_message(exc)]) from None
+    raw = {k: v for k, v in raw.items() if k != "hydra"}
+    problems = list(value_problems(raw, run_type, ""))
+    if problems:
+        raise ConfigError(problems)
+    try:
+        merged = OmegaConf.merge(OmegaConf.structured(run_type), raw)
         missing = sorted(OmegaConf.missing_keys(merged))
         if missing:  # the schema has no values of its own: every one must come from the config files
             raise ConfigError([f"{key}: {MISSING_VALUE}" for key in missing])
         run = OmegaConf.to_object(merged)
     except OmegaConfBaseException as exc:
         raise ConfigError([_omegaconf_message(exc)]) from None
-    problems = list(_range_problems(run, ""))
-    problems += _cross_field_problems(run)
+    check_run(run)
+    return run
+
+
+def check_run(run: Any) -> None:
+    """Validate a `RunConfig` object (as `PovertyModel` gets it, perhaps changed in Python after
+    loading): types, ranges and cross-field conditions. Raises `ConfigError`."""
+    if not dataclasses.is_dataclass(run):
+        raise ConfigError([f"config: expected a RunConfig (from sim.config.load), got {type(run).__name__}"])
+    problems = list(value_problems(asdict(run), type(run), ""))
+    if not problems:
+        problems = list(_range_problems(run, ""))
+        problems += _cross_field_problems(run)
     if problems:
         raise ConfigError(problems)
-    return run
 
 
 def _omegaconf_message(exc: OmegaConfBaseException) -> str:
@@ -90,20 +412,88 @@ def _check_value(value: Any, meta: dict) -> str | None:
 def _shape_problem(key: str, values: list[float], length: int | None = None) -> list[str]:
     if length is not None and len(values) != length:
         return [f"{key} = {values}: needs {length} entries"]
+    if not values:
+        return [f"{key} = []: needs at least one share"]
     if any(v < 0 for v in values) or abs(sum(values) - 1.0) > 1e-6:
         return [f"{key} = {values}: shares must be non-negative and sum to 1 (they sum to {sum(values):g})"]
     return []
 
 
-def _cross_field_problems(run: RunConfig) -> list[str]:
+def _schedule_problems(key: str, line: dict[int, float]) -> list[str]:
+    shown = dict(line)
+    if not line:
+        return [f"{key} = {{}}: needs at least one year with a positive line, e.g. {{2016: 3000}}"]
+    bad = {y: v for y, v in line.items() if not (math.isfinite(v) and v > 0)}
+    if bad:
+        return [f"{key} = {shown}: every value must be a positive finite number (not {bad})"]
+    years = [y for y in line if not 1900 <= y <= 2200]
+    if years:
+        return [f"{key} = {shown}: years must be calendar years from 1900 to 2200 (not {years})"]
+    ordered = sorted(line.items())
+    falls = [f"{a}->{b}" for (a, x), (b, y) in itertools.pairwise(ordered) if y < x]
+    if falls:
+        return [f"{key} = {shown}: the line may not fall from one year to a later one (it falls {', '.join(falls)})"]
+    return []
+
+
+def _name_problem(key: str, value: str) -> list[str]:
+    return [] if SAFE_NAME.match(value) else [f"{key} = {value!r}: {SAFE_NAME_RULE}"]
+
+
+def _population_problems(r) -> list[str]:
+    """Whether the household composition can reach the region's totals: the generator tilts the count
+    distributions to the mean labourers and dependants per household, within what the shapes allow."""
+    from sim.population import _mean, tilted
+
+    out = []
+    if r.households < 1:
+        return []  # reported by its range
+    if r.people < r.households:
+        return [f"region.people = {r.people}: cannot be fewer than region.households = {r.households}"]
+    if r.labourers > r.people:
+        return [f"region.labourers = {r.labourers}: cannot exceed region.people = {r.people}"]
+    for name, shape in (("labourers_shape", r.labourers_shape),):
+        lo, hi = _mean(tilted(shape, -20.0)), _mean(tilted(shape, 20.0))
+        per = r.labourers / r.households
+        if not lo < per < hi:
+            out.append(
+                f"region.labourers = {r.labourers}: {per:.3g} labourers per household (of {r.households}), "
+                f"but region.{name} allows only between {lo:.3g} and {hi:.3g}"
+            )
+    if not out:
+        from sim.population import composition_distributions
+
+        try:
+            composition_distributions(r)
+        except (ValueError, ZeroDivisionError, FloatingPointError):
+            dep = (r.people - r.labourers) / r.households
+            out.append(
+                f"region.people = {r.people}: {dep:.3g} dependants (children and elders) per household "
+                f"cannot be reached with region.children_shape and region.elders_shape"
+            )
+    return out
+
+
+def _cross_field_problems(run: Any) -> list[str]:
     r, p = run.region, run.policy
     out: list[str] = []
+    out += _name_problem("region.name", r.name)
+    out += _name_problem("policy.name", p.name)
+    out += _name_problem("behaviour.name", run.behaviour.name)
+    for d in r.destinations:
+        out += _name_problem(f"region.destinations.{d}", str(d))
+    shapes_ok = True
     for name in ("labourers_shape", "children_shape", "elders_shape"):
-        out += _shape_problem(f"region.{name}", getattr(r, name))
+        problems = _shape_problem(f"region.{name}", getattr(r, name))
+        shapes_ok &= not problems
+        out += problems
+    if r.elders_shape and len(r.elders_shape) < 2:
+        out.append(f"region.elders_shape = {r.elders_shape}: needs at least 2 entries (P(0 elders), P(1 elder), ...)")
+        shapes_ok = False
     edges = r.labourer_age_edges
-    if edges != sorted(edges) or edges[0] != 16 or edges[-1] != 65:
+    if not edges or edges != sorted(set(edges)) or edges[0] != 16 or edges[-1] != 65:
         out.append(f"region.labourer_age_edges = {edges}: must rise from 16 to 65 (working age)")
-    out += _shape_problem("region.labourer_age_shares", r.labourer_age_shares, len(edges) - 1)
+    out += _shape_problem("region.labourer_age_shares", r.labourer_age_shares, max(len(edges) - 1, 1))
     if len(r.skill_shares_by_age_band) != len(edges) - 1:
         out.append(f"region.skill_shares_by_age_band: needs one row per age band ({len(edges) - 1})")
     for i, row in enumerate(r.skill_shares_by_age_band):
@@ -111,10 +501,12 @@ def _cross_field_problems(run: RunConfig) -> list[str]:
     out += _shape_problem("region.labourer_health_shares", r.labourer_health_shares, 3)
     out += _shape_problem("region.elder_health_shares", r.elder_health_shares, 3)
     bad_months = [m for m in r.busy_months if not 1 <= m <= 12]
-    if bad_months or len(set(r.busy_months)) != len(r.busy_months) or len(r.busy_months) >= 12:
+    if not r.busy_months:
+        out.append("region.busy_months = []: needs at least one farm-busy calendar month (1-12)")
+    elif bad_months or len(set(r.busy_months)) != len(r.busy_months) or len(r.busy_months) >= 12:
         out.append(f"region.busy_months = {r.busy_months}: distinct calendar months 1-12, fewer than 12")
-    if r.labourers > r.people:
-        out.append(f"region.labourers = {r.labourers}: cannot exceed region.people = {r.people}")
+    if shapes_ok:
+        out += _population_problems(r)
     if not r.destinations:
         out.append("region.destinations: at least one destination is needed")
     known = sorted(r.destinations)
@@ -124,66 +516,12 @@ def _cross_field_problems(run: RunConfig) -> list[str]:
     for d in lc.placement_destinations:
         if d not in r.destinations:
             out.append(f"policy.labour_cooperation.placement_destinations: {d!r} is not one of {known}")
-    if not run.poverty_line or any(v <= 0 for v in run.poverty_line.values()):
-        out.append(f"poverty_line = {dict(run.poverty_line)}: needs at least one year with a positive line")
+    for key in schedule_keys():
+        out += _schedule_problems(key, _get(run, key))
     return out
 
 
-def override_problems(overrides: list[str]) -> list[str]:
-    """Problems with command-line overrides: keys the schema does not have (with the closest known
-    keys) and values of the wrong type. Group choices (`policy=none`), `+`/`~` overrides and
-    `hydra.*` are left to Hydra, which names the available options itself; sweeps (`a,b`,
-    `range(..)`) are checked job by job."""
-    problems = []
-    for item in overrides:
-        key, sep, value = item.partition("=")
-        if not sep or key[:1] in "+~" or key.startswith("hydra") or "/" in key or "@" in key:
-            continue
-        problem = _override_problem(key, value)
-        if problem:
-            problems.append(problem)
-    return problems
-
-
-def _override_problem(key: str, value: str) -> str | None:
-    """Walk `key` down the schema; name the first part that is not a field, with close matches,
-    or a value that cannot be the leaf field's type."""
-    parent_type, parts = schema.build_schema(), key.split(".")
-    depth, field = 0, None
-    while depth < len(parts) and dataclasses.is_dataclass(parent_type):
-        fields = {f.name: f for f in dataclasses.fields(parent_type)}
-        part = parts[depth]
-        if part not in fields:
-            where = ".".join(parts[:depth]) or "the top level"
-            close = difflib.get_close_matches(part, fields, n=3)
-            hint = f"; did you mean {' or '.join(close)}?" if close else ""
-            return f"{key}: unknown key '{part}' under {where}{hint} Known keys: {', '.join(sorted(fields))}"
-        field = fields[part]
-        parent_type = typing.get_type_hints(parent_type)[part]
-        depth += 1
-        if typing.get_origin(parent_type) is dict:
-            parent_type = typing.get_args(parent_type)[1]  # the dict's own key (e.g. a destination) is free
-            depth += 1
-    if depth == len(parts) and parent_type in (int, float, bool) and not _is_sweep(value):
-        return _type_problem(key, value, parent_type, field.metadata.get("unit", "") if field else "")
-    return None
-
-
-def _is_sweep(value: str) -> bool:
-    return "," in value or "(" in value or value.startswith("${")
-
-
-def _type_problem(key: str, value: str, kind: type, unit: str) -> str | None:
-    try:
-        parsed = yaml.safe_load(value) if value else None
-    except yaml.YAMLError:
-        parsed = value
-    ok = {
-        bool: isinstance(parsed, bool),
-        int: isinstance(parsed, int) and not isinstance(parsed, bool),
-        float: isinstance(parsed, (int, float)) and not isinstance(parsed, bool),
-    }[kind]
-    if ok or (kind is float and str(parsed).lower() in ("nan", "inf", "-inf", ".nan", ".inf")):
-        return None
-    names = {bool: "true or false", int: "a whole number", float: "a number"}
-    return f"{key} = {value!r}: must be {names[kind]}" + (f" ({unit})" if unit else "")
+def _get(obj: Any, key: str) -> Any:
+    for part in key.split("."):
+        obj = getattr(obj, part)
+    return obj

@@ -8,6 +8,7 @@ the fitted values into a behaviour config and the fit report, and prints a summa
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,16 +19,12 @@ from omegaconf import DictConfig, OmegaConf
 from sim.calibrate.fit import Bounds, fingerprint, run_study, uncertainty
 from sim.calibrate.objective import Evaluator, setup_from
 from sim.calibrate.report import fit_table, write_behaviour, write_report
+from sim.calibrate.settings import check as check_settings
+from sim.calibrate.settings import explicit_keys, settings
 from sim.calibrate.targets import ROOT
+from sim.validate import ConfigError
 
 log = logging.getLogger("sim.calibrate")
-
-
-def settings(cfg: DictConfig) -> DictConfig:
-    """The calibration settings, with `quick_settings` merged over them in quick mode."""
-    if cfg.quick:
-        cfg = OmegaConf.merge(cfg, cfg.quick_settings)
-    return cfg
 
 
 def path(value: str | None) -> Path | None:
@@ -111,9 +108,12 @@ def fit_stage(cfg, name, stage, setup, behaviour, best, params, checked, code) -
     return found, unc, study.best_value, study_name
 
 
-def calibrate(cfg: DictConfig) -> dict:
+def calibrate(cfg: DictConfig, explicit: list[str] | tuple[str, ...] = ()) -> dict:
+    """Fit, write and report. `explicit`: keys given on the command line, which quick mode keeps.
+    Raises `ConfigError` (having run and written nothing) when a setting is wrong."""
     start_time = time.perf_counter()
-    cfg = settings(cfg)
+    cfg = settings(cfg, explicit)
+    check_settings(cfg)
     behaviour = OmegaConf.to_container(cfg.behaviour, resolve=True)
     check_parameters(cfg, behaviour)
     setup = setup_from(cfg, behaviour)
@@ -202,8 +202,24 @@ def summary(table, params, best, unc, behaviour_file, report_dir, elapsed) -> st
 
 @hydra.main(version_base="1.3", config_path="../../conf", config_name="calibrate")
 def main(cfg: DictConfig) -> None:
-    calibrate(cfg)
+    from hydra.core.hydra_config import HydraConfig
+
+    try:
+        calibrate(cfg, explicit_keys(HydraConfig.get().overrides.task))
+    except ConfigError as err:
+        if os.environ.get("HYDRA_FULL_ERROR") == "1":
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
+
+
+def cli() -> None:
+    argv = sys.argv[1:]
+    if "--debug" in argv:
+        os.environ["HYDRA_FULL_ERROR"] = "1"
+        sys.argv = [sys.argv[0], *[a for a in argv if a != "--debug"]]
+    main()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli()
