@@ -493,9 +493,10 @@ def _cross_field_problems(run: Any) -> list[str]:
     edges = r.labourer_age_edges
     if not edges or edges != sorted(set(edges)) or edges[0] != 16 or edges[-1] != 65:
         out.append(f"region.labourer_age_edges = {edges}: must rise from 16 to 65 (working age)")
-    out += _shape_problem("region.labourer_age_shares", r.labourer_age_shares, max(len(edges) - 1, 1))
-    if len(r.skill_shares_by_age_band) != len(edges) - 1:
-        out.append(f"region.skill_shares_by_age_band: needs one row per age band ({len(edges) - 1})")
+    if len(edges) >= 2:  # with fewer there are no bands to check the shares against
+        out += _shape_problem("region.labourer_age_shares", r.labourer_age_shares, len(edges) - 1)
+        if len(r.skill_shares_by_age_band) != len(edges) - 1:
+            out.append(f"region.skill_shares_by_age_band: needs one row per age band ({len(edges) - 1})")
     for i, row in enumerate(r.skill_shares_by_age_band):
         out += _shape_problem(f"region.skill_shares_by_age_band[{i}]", row, 4)
     out += _shape_problem("region.labourer_health_shares", r.labourer_health_shares, 3)

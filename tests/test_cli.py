@@ -105,3 +105,58 @@ def test_wrong_type_fails_naming_the_key(tmp_path):
     assert result.returncode == 2
     assert "months = 'abc': must be a whole number" in result.stderr
     assert not out.exists()
+
+
+def test_rerun_into_the_same_folder_says_it_skipped(finished_run, tmp_path):
+    """A single run whose folder already holds its complete results says so, and runs nothing."""
+    _, out = finished_run
+    result = run_cli(tmp_path, "scale=0.02", f"months={MONTHS}", "seed=5", "policy=full_mix", f"hydra.run.dir={out}")
+    assert result.returncode == 0, result.stderr
+    assert "skipped: complete results of the same config and model version" in result.stdout
+
+
+def test_config_dir_of_a_saved_run_reproduces_it_with_either_spelling(finished_run, tmp_path):
+    """`--config-dir RUN` and `--config-dir=RUN` (with --config-name config) use the saved run's config
+    (seed 5), never the project's own (seed 0), and give the same table."""
+    _, saved = finished_run
+    for i, flags in enumerate(([f"--config-dir={saved}"], ["--config-dir", str(saved)])):
+        out = tmp_path / f"again{i}"
+        result = run_cli(tmp_path, *flags, "--config-name", "config", f"hydra.run.dir={out}")
+        assert result.returncode == 0, result.stderr
+        assert "seed 5" in result.stdout
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(out / "monthly.parquet").drop(columns="overrides"),
+            pd.read_parquet(saved / "monthly.parquet").drop(columns="overrides"),
+        )
+
+
+def test_reproduce_command_checks_the_saved_table(finished_run, tmp_path):
+    """`python -m sim.reproduce RUN_DIR` re-runs a saved run and finds the same table (exit 0); a
+    saved table changed by hand is reported as not reproduced (exit 1); a folder that is no run, exit 2."""
+    _, saved = finished_run
+    cmd = [sys.executable, "-m", "sim.reproduce"]
+    ok = subprocess.run([*cmd, str(saved)], capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert "reproduced" in ok.stdout
+    copy = tmp_path / "changed"
+    import shutil
+
+    shutil.copytree(saved, copy)
+    table = pd.read_parquet(copy / "monthly.parquet")
+    table.loc[3, "poor_people"] += 1
+    table.to_parquet(copy / "monthly.parquet", index=False)
+    changed = subprocess.run([*cmd, str(copy)], capture_output=True, text=True, timeout=120)
+    assert changed.returncode == 1 and "poor_people: differs in 1 of" in changed.stderr
+    none = subprocess.run([*cmd, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert none.returncode == 2 and "no config.yaml" in none.stderr and "Traceback" not in none.stderr
+
+
+def test_user_mistakes_get_no_traceback_unless_asked(tmp_path):
+    """Grammar errors, typos and broken values get a message (exit 2), not a traceback; --debug is accepted."""
+    for args in (["seed=range(0,"], ["+sede=3"], ["region.busy_months=[]"], ["-m", "policy=none,"]):
+        result = run_cli(tmp_path, *args, f"hydra.run.dir={tmp_path / 'x'}")
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr and "error: invalid configuration" in result.stderr
+    result = run_cli(tmp_path, "--debug", "+sede=3", f"hydra.run.dir={tmp_path / 'x'}")
+    assert result.returncode == 2 and "did you mean seed" in result.stderr
+    assert not (tmp_path / "x").exists()

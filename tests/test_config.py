@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from conftest import SMALL
-from hydra.errors import ConfigCompositionException
 from omegaconf import OmegaConf
 
 from sim.config import compose_config, load
@@ -66,12 +65,11 @@ def test_bad_value_is_rejected_with_clear_message(override, expected):
 
 @pytest.mark.parametrize("override", ["months=abc", "scale=abc", "policy.workshops.enabled=maybe"])
 def test_wrong_type_is_rejected_naming_the_key(override):
-    """A value of the wrong type is refused when composing, by an error that names the key."""
+    """A value of the wrong type is refused before composing, by an error that names key and value."""
     key, value = override.split("=")
-    with pytest.raises(ConfigCompositionException) as err:
+    with pytest.raises(ConfigError) as err:
         load([*SMALL, override])
-    cause = str(err.value.__cause__)
-    assert f"full_key: {key}" in cause and value in cause
+    assert err.value.problems[0].startswith(f"{key} = '{value}': must be")
 
 
 def test_all_problems_are_reported_at_once():
@@ -188,14 +186,14 @@ def test_unknown_key_without_close_match_lists_known_keys():
 
 
 def test_known_keys_and_hydra_syntax_are_not_flagged():
-    """Valid keys, group choices, free dict keys, `+`/`~` overrides and hydra.* pass the typo check."""
+    """Valid keys, group choices (also with `+`), free dict keys, `~` of a known key and hydra.* pass."""
     overrides = [
         "seed=3",
         "policy=none",
         "policy.workshops.factory.seats_mean=5",
         "region.destinations.guangdong.wage=3000",
         "region.destinations.newtown.wage=1",
-        "+extra.key=1",
+        "+experiment=policy_mix",
         "~output.plot",
         "hydra.run.dir=somewhere",
     ]
@@ -203,6 +201,6 @@ def test_known_keys_and_hydra_syntax_are_not_flagged():
 
 
 def test_key_typo_is_also_refused_when_composing():
-    """Composing a config with a misspelt key fails (the schema is closed), so a typo never passes silently."""
-    with pytest.raises(ConfigCompositionException, match="award_per_wrker"):
+    """Loading a config with a misspelt key fails with the suggestion, so a typo never passes silently."""
+    with pytest.raises(ConfigError, match="did you mean award_per_worker"):
         load([*SMALL, "policy.workshops.award_per_wrker=3"])
