@@ -64,6 +64,7 @@ MAIN_LEVERS: dict[str, tuple[str, ...]] = {  # in the order the sidebar shows th
 }
 FALLBACK_LEVERS = 3
 SKILL_LABELS = dict(enumerate(s.replace("_", " ") for s in SKILL_NAMES))
+MONTHS_PER_DRAW = 3  # Run steps this many months between two drawings of the page
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 _hydra_lock = threading.Lock()  # Hydra's global state: one composition at a time across sessions
@@ -606,17 +607,32 @@ def App(region: str = DEFAULTS["region"], policy: str = DEFAULTS["policy"], seed
             session.step(1)
             tick.value += 1
 
-    def toggle_play(*_):
+    # The Run thread waits for the page to show each batch of months before it steps the next. A
+    # thread that changes state faster than the page renders keeps the render that the click
+    # started from ever settling: no widget reaches the browser, and the click never returns.
+    drawn = solara.use_memo(threading.Event, [])
+    solara.use_effect(lambda: drawn.set(), [tick.value])  # effects run once the widgets are updated
+
+    def toggle_play():
         playing.value = not playing.value
 
-    def play_loop():
+    def play_loop(cancel: threading.Event):
+        def going() -> bool:
+            return playing.value and not cancel.is_set() and session is not None and not session.done
+
         try:
-            while playing.value and session is not None and not session.done:
-                session.step(1)
+            while going():
+                drawn.clear()
+                for _ in range(MONTHS_PER_DRAW):  # one month at a time, so that Pause stops it soon
+                    if not going():
+                        break
+                    session.step(1)
                 tick.value += 1
-                time.sleep(0.02)
-            if playing.value:  # ran to the end
-                playing.value = False
+                while not drawn.wait(0.2):
+                    if cancel.is_set():
+                        return
+            if session is not None and session.done and playing.value and not cancel.is_set():
+                playing.value = False  # ran to the end
         except Exception:  # shown in the server's log; the page keeps the months run so far
             traceback.print_exc()
             raise

@@ -4,6 +4,7 @@ Chromium (Debian's `chromium`, driven by Playwright; nothing is downloaded at te
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -118,7 +119,8 @@ def server():
 
 
 def test_app_in_a_browser(server, tmp_path):
-    """Change the award per worker, run three months, and see the plots and the household follow."""
+    """Change the award per worker, step three months, and see the plots and the household follow; then
+    Run on past month 6 and Pause."""
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as pw:
@@ -164,6 +166,31 @@ def test_app_in_a_browser(server, tmp_path):
             default = app.Session([*app.baseline_overrides(session.overrides)[:-1], "policy=full_mix"])
             default.step(3)
             assert app.employment_figure(default)[1] != app.employment_figure(session)[1]  # the lever mattered
+
+            # Run: the months go on by themselves and the page follows; Pause stops them.
+            heading = page.get_by_text(re.compile(r"month \d+ of 60 \("))
+
+            def month_shown() -> int:
+                return int(re.search(r"month (\d+) of 60", heading.inner_text()).group(1))
+
+            run = page.locator(".run-button")
+            expect(run).to_have_text(re.compile("run", re.I))
+            run.click()
+            expect(run).to_have_text(re.compile("pause", re.I))
+            expect(page.locator(".step-button")).to_be_disabled()  # no Step while it runs
+            deadline = time.monotonic() + 60
+            while month_shown() < 6:
+                assert time.monotonic() < deadline, f"Run did not get past month {month_shown()}"
+                time.sleep(0.2)
+            run.click()
+            expect(run).to_have_text(re.compile("run", re.I))
+            expect(page.locator(".step-button")).to_be_enabled()
+            time.sleep(1)  # the month being stepped when Pause came is finished and shown
+            paused = month_shown()
+            time.sleep(2)
+            assert month_shown() == paused < 60, "Pause stops the run"
+            expect(page.locator(".caption-poverty")).not_to_contain_text("Mar 2016")
+            assert all(a != b for a, b in zip(after, images(), strict=True)), "the run redrew every plot"
             page.screenshot(path=tmp_path / "app.png", full_page=True)
         finally:
             browser.close()
