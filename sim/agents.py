@@ -78,6 +78,7 @@ class Household(mesa.Agent):
                 "role": [Role.name_of(r).lower() for r in p.role[idx]],
                 "health": [Health.name_of(x).lower() for x in p.health[idx]],
                 "skill": p.skill[idx],
+                "certificate": p.certificate[idx],
                 "bound_carer": p.bound_carer[idx],
                 "work": [channels().get(int(s), "-") for s in p.state[idx]],
                 "earnings": p.earnings[idx],

@@ -15,7 +15,7 @@ from sim.programmes import Programme, registered
 from sim.programmes.migration import Destinations
 from sim.records import measures
 from sim.schema import RunConfig
-from sim.state import Health, Labour, Role, code_table, exit_channels, labour_states
+from sim.state import Labour, Role, code_table, exit_channels, labour_states
 from sim.streams import Streams
 from sim.validate import check_run
 
@@ -49,10 +49,11 @@ class PovertyModel(mesa.Model):
         care.update_household_counts(self.people, self.households, cfg.region.elder_farm_labour)
         self.people.update_productivity(cfg.behaviour)
         care.update_care(self.people, self.households, self.streams.per_person("care"))
-        self._place_initial_migrants()
         self.programmes: list[Programme] = [
             cls(self) for cls in registered() if not cls.lever or getattr(cfg.policy, cls.name).enabled
         ]
+        _, self.households.units = income.farm_income(self.people, self.households, cfg.region, self.labour_weight, 0)
+        self._each("start_state")  # who already works at the start: the steady state without programmes
         self._init_income()
         self.cumulative_exits = dict.fromkeys(exit_channels().values(), 0)
         self.columns = catalogue(self.destinations.names)
@@ -67,20 +68,6 @@ class PovertyModel(mesa.Model):
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ set-up
-    def _place_initial_migrants(self) -> None:
-        """Labourers already working away at the start, on their own arrangement."""
-        p, r, s = self.people, self.cfg.region, self.streams
-        free = np.flatnonzero((p.role == Role.LABOURER) & ~p.bound_carer & (p.health != Health.DISABLED) & (p.age < 55))
-        n_lab = int((p.role == Role.LABOURER).sum())
-        share = min(1.0, r.initial_migrant_share * n_lab / max(free.size, 1))
-        going = free[s.per_person("initial.go")[free] < share]
-        cross = self.destinations.cross
-        pick = np.where(
-            s.per_person("initial.destination")[going] < r.initial_cross_share, np.argmax(cross), np.argmin(cross)
-        )
-        p.set_state(going, Labour.MIGRANT_SELF, dest=pick.astype(np.int8))
-        p.tenure[going] = (s.per_person("initial.tenure")[going] * 60).astype(np.int16)  # away from 0 to 5 years
-
     def _init_income(self) -> None:
         """Fill the trailing 12 months as if the initial situation had held for a year: farm income,
         standing transfers and the pay of those at work at the start (transfers start with the run)."""

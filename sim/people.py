@@ -18,7 +18,8 @@ class People:
         self.hh = pop.hh.copy()
         self.age = pop.age.copy()
         self.female = pop.female.copy()
-        self.skill = pop.skill.copy()
+        self.skill = pop.skill.copy()  # schooling level
+        self.certificate = pop.certificate.copy()  # vocational certificate, from school, a course or a trade
         self.health = pop.health.copy()
         self.role = pop.role.copy()
         self.frail = pop.frail.copy()
@@ -52,9 +53,10 @@ class People:
         self.set_state(idx, Labour.FARM)
 
     def update_productivity(self, behaviour) -> None:
-        """Pay factor relative to a healthy, unskilled adult under 55 (changes only yearly)."""
+        """Pay factor relative to a healthy adult under 55 with primary schooling and no certificate
+        (changes only yearly): schooling and a certificate raise pay separately."""
         b = behaviour
-        f = 1.0 + b.skill_wage_premium * self.skill
+        f = (1.0 + b.skill_wage_premium * self.skill) * (1.0 + b.certificate_wage_premium * self.certificate)
         f = f * np.where(self.health == Health.CHRONIC, b.chronic_productivity, 1.0)
         f = f * np.where(self.health == Health.DISABLED, b.disabled_productivity, 1.0)
         self.productivity = f * np.where(self.age >= 55, b.older_productivity, 1.0)

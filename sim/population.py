@@ -24,7 +24,8 @@ class Population:
     hh: np.ndarray  # int32 household index
     age: np.ndarray  # int16 years
     female: np.ndarray  # bool
-    skill: np.ndarray  # int8 0..3
+    skill: np.ndarray  # int8 schooling 0..2 (SKILL_NAMES)
+    certificate: np.ndarray  # bool, holds a vocational certificate (a trade)
     health: np.ndarray  # int8 Health
     role: np.ndarray  # int8 Role
     frail: np.ndarray  # bool, elders needing care
@@ -112,9 +113,11 @@ def build_population(region: RegionConfig, seed: int, scale: float = 1.0) -> Pop
     role[is_child & (age >= 6)] = Role.STUDENT
 
     # Schooling by age band; children will leave school with the youngest band's, elders had the oldest's.
+    # The fourth column is senior high or vocational school with a trade certificate.
     cum = np.cumsum(np.asarray(region.skill_shares_by_age_band), axis=1)
     skill_band = np.where(is_lab, band, np.where(is_eld, cum.shape[0] - 1, 0))
-    skill = (rng.random(n)[:, None] > cum[skill_band]).sum(axis=1).clip(0, 3).astype(np.int8)
+    level = (rng.random(n)[:, None] > cum[skill_band]).sum(axis=1).clip(0, 3)
+    skill, certificate = np.minimum(level, 2).astype(np.int8), level == 3
 
     health = np.full(n, Health.HEALTHY, np.int8)
     u = rng.random(n)
@@ -132,6 +135,7 @@ def build_population(region: RegionConfig, seed: int, scale: float = 1.0) -> Pop
         age=age,
         female=female,
         skill=skill,
+        certificate=certificate,
         health=health,
         role=role,
         frail=frail,

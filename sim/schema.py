@@ -47,10 +47,10 @@ class RegionConfig:
     labourer_age_shares: list[float] = param("share per age band")
     young_child_share: float = param("share of children under 6", ge=0, le=1)
     female_share: float = param("share", ge=0, le=1)
-    # Rows: labourer age bands; columns: skill 0 (primary or less), 1 (junior high),
-    # 2 (senior high or vocational), 3 (certified trade).
+    # Rows: labourer age bands; columns: schooling 0 (primary or less), 1 (junior high),
+    # 2 (senior high or vocational), and 2 with a vocational certificate (a certified trade).
     skill_shares_by_age_band: list[list[float]] = param(
-        "share per skill level",
+        "share per schooling level (the last: with a certificate)",
     )
     labourer_health_shares: list[float] = param("healthy, chronic, disabled")
     elder_health_shares: list[float] = param("healthy, chronic, disabled")
@@ -69,8 +69,6 @@ class RegionConfig:
     busy_income_share: float = param("share of annual farm income earned in busy months", ge=0, le=1)
     pension_per_elder: float = param("yuan/month, rural basic pension", ge=0)
     other_transfers_per_capita: float = param("yuan/person/year (ecological, farm subsidies)", ge=0)
-    initial_migrant_share: float = param("share of labourers away at start, self-arranged", ge=0, le=1)
-    initial_cross_share: float = param("share of initial migrants out of province", ge=0, le=1)
     destinations: dict[str, Destination] = param("labour markets migrants go to, by name")
     quoted: dict[str, Quoted] = field(default_factory=dict)
     assumed: dict[str, str] = field(default_factory=dict)
@@ -107,7 +105,9 @@ class BehaviourConfig:
     age_penalty_away: float = param("utility per 10 years over 35, for work away", ge=0, le=20)
     chronic_penalty_away: float = param("utility, chronically ill, for work away", ge=0, le=20)
     care_penalty: float = param("utility for a bound carer, times (1 - care compatibility)", ge=0, le=20)
-    skill_wage_premium: float = param("relative wage per skill level", ge=0, le=2)
+    skill_wage_premium: float = param("relative wage per schooling level", ge=0, le=2)
+    certificate_wage_premium: float = param("relative wage with a vocational certificate", ge=0, le=2)
+    schooling_weight_away: float = param("utility per schooling level above junior high, for work away", ge=0, le=20)
     chronic_productivity: float = param("productivity factor", ge=0, le=1)
     disabled_productivity: float = param("productivity factor", ge=0, le=1)
     older_productivity: float = param("productivity factor from age 55", ge=0, le=1)

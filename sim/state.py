@@ -213,4 +213,5 @@ def in_states(state: np.ndarray, codes) -> np.ndarray:
 
 
 AGE_BANDS = ((16, 30, "16-29"), (30, 45, "30-44"), (45, 55, "45-54"), (55, 65, "55-64"))
-SKILL_NAMES = ("primary_or_less", "junior_high", "senior_high_or_vocational", "certified_trade")
+# Schooling levels (`people.skill`); a vocational certificate is held apart (`people.certificate`).
+SKILL_NAMES = ("primary_or_less", "junior_high", "senior_high_or_vocational")

@@ -158,7 +158,7 @@ def test_carers_stay_home_when_everyone_else_leaves():
 
 def test_carer_away_is_called_home_in_january():
     """A migrant who becomes a bound carer at the yearly care review (all elders turn frail) returns home."""
-    overrides = ("policy=none", "region.elder_frailty_onset=1", "region.initial_migrant_share=0.5")
+    overrides = ("policy=none", "region.elder_frailty_onset=1")
     called_home = 0
     for m in monthly(*overrides, months=13):
         p = m.model.people

@@ -191,6 +191,8 @@ def test_school_leavers_carry_varied_schooling(county):
     """Children carry the youngest band's schooling into working age, not all the lowest level."""
     p = county.people
     students = p.role == Role.STUDENT
-    shares = np.bincount(p.skill[students], minlength=4) / students.sum()
+    level = p.skill[students] + p.certificate[students]  # the fourth column: schooling 2 with a certificate
+    shares = np.bincount(level, minlength=4) / students.sum()
     expected = np.asarray(county.cfg.region.skill_shares_by_age_band[0])
     np.testing.assert_allclose(shares, expected, atol=0.03)
+    assert (p.skill <= 2).all() and (p.skill[p.certificate] == 2).all()

@@ -17,7 +17,6 @@ ON = (
     "policy.entrepreneurship.enabled=true",
     "policy.entrepreneurship.start_rate=0.3",
     "policy.entrepreneurship.min_months_away=3",
-    "region.initial_migrant_share=0.3",
     "behaviour.search_rate=0.3",
 )
 

@@ -11,7 +11,7 @@ from conftest import in_work, make_model, programme, spy_on_search_and_bonus, ta
 MONTHS = 24
 JOBS = ("policy=none", "policy.workshops.enabled=true", "policy.labour_cooperation.enabled=true", "seed=8")
 # Many migrants, so that many come home.
-MONITORING = (*JOBS, "policy.return_monitoring.enabled=true", "region.initial_migrant_share=0.3")
+MONITORING = (*JOBS, "policy.return_monitoring.enabled=true")
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +102,7 @@ def test_each_open_case_month_is_paid(monitoring_run):
 
 def test_without_detection_monitoring_changes_nothing():
     on = make_model(*MONITORING, "policy.return_monitoring.detection_rate=0", "months=14", agents=False)
-    off = make_model(*JOBS, "region.initial_migrant_share=0.3", "months=14", agents=False)
+    off = make_model(*JOBS, "months=14", agents=False)
     on.run()
     off.run()
     tb_on, tb_off = table(on), table(off)

@@ -17,7 +17,6 @@ MIGRANT_STATES = labour_states(work=True, away=True)
 # Nobody quits, searches or starts away, so only the migrants a test sends are away.
 STILL = (
     "policy=none",
-    "region.initial_migrant_share=0",
     "behaviour.search_rate=0",
     "behaviour.quit_floor=0",
     "behaviour.quit_early_intra=0",
@@ -135,7 +134,8 @@ def test_a_reward_ahead_keeps_migrants_on_the_job():
     quitters = {}
     for on in (True, False):
         model = make_model(
-            "policy=none", f"policy.rewards.enabled={str(on).lower()}", "region.initial_migrant_share=0.6",
+            "policy=none", f"policy.rewards.enabled={str(on).lower()}", "behaviour.constant_migrate_intra=0",
+            "behaviour.constant_migrate_cross=0",
             "behaviour.reward_quit_factor=0.3", "months=1",
         )  # fmt: skip
         p = model.people

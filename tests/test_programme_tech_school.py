@@ -88,9 +88,9 @@ def test_enrolment_in_january_only_of_young_labourers_without_work(school_run):
     assert np.unique(everyone).size == everyone.size
 
 
-def test_graduates_have_the_graduate_skill_and_higher_pay(school_run):
-    """Graduates hold at least the graduate skill, their pay factor rises accordingly, and the school
-    helps them look for work."""
+def test_graduates_have_vocational_schooling_a_certificate_and_higher_pay(school_run):
+    """Graduates hold at least the graduate schooling and a certificate, their pay factor rises
+    accordingly, and the school helps them look for work."""
     model, months = school_run
     cfg, b = model.cfg.policy.tech_school, model.cfg.behaviour
     graduation = months[12]
@@ -98,13 +98,14 @@ def test_graduates_have_the_graduate_skill_and_higher_pay(school_run):
         (graduation["state_before"] == Labour.TECH_SCHOOL) & (graduation["state"] != Labour.TECH_SCHOOL)
     )
     assert grads.size > 0 and graduation["counts"]["graduated"] == grads.size
-    assert (graduation["skill"][grads] >= cfg.graduate_skill).all()
+    assert (graduation["skill"][grads] >= cfg.graduate_schooling).all()
+    assert model.people.certificate[grads].all()
     p = model.people
     kept = p.productivity
     p.update_productivity(b)  # from skill, health and age alone (no birthday moves them past 55)
     fresh, p.productivity = p.productivity, kept
     np.testing.assert_allclose(graduation["productivity"][grads], fresh[grads])
-    raised = graduation["skill_before"][grads] < cfg.graduate_skill
+    raised = graduation["skill_before"][grads] < cfg.graduate_schooling
     assert raised.any()
     assert (graduation["productivity"][grads[raised]] > months[11]["productivity"][grads[raised]]).all()
     assert table(model)["tech_school_employed"].sum() > 0

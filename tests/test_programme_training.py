@@ -43,6 +43,8 @@ class Month:
     capacity: np.ndarray  # places offered this month per kind (after `supply`)
     earnings: np.ndarray
     flows: dict  # spending items and counters of the month
+    certificate_before: np.ndarray
+    certificate: np.ndarray
 
 
 def step_months(*overrides: str, months: int = MONTHS):
@@ -68,7 +70,7 @@ def step_months(*overrides: str, months: int = MONTHS):
     p = model.people
     out = []
     for _ in range(months):
-        before = (p.state.copy(), p.skill.copy(), p.productivity.copy(), tr.done.copy())
+        before = (p.state.copy(), p.skill.copy(), p.productivity.copy(), tr.done.copy(), p.certificate.copy())
         model.step()
         out.append(
             Month(
@@ -87,6 +89,8 @@ def step_months(*overrides: str, months: int = MONTHS):
                 offered[-1],
                 p.earnings.copy(),
                 dict(tr.flows),
+                before[4],
+                p.certificate.copy(),
             )
         )
     assert sum(searched_while_booked) == 0, "a labourer waiting for a course searched"
@@ -194,9 +198,9 @@ def test_trainees_stay_for_the_course_and_are_paid_the_allowance(busy_run):
     assert (tb["spend_training_allowance"] == tb["n_training"] * allowance).all()
 
 
-def test_graduates_gain_skill_and_brand_graduates_keep_their_premium(busy_run):
-    """On graduation skill rises by the course's gain (at most to the top level) and pay follows;
-    brand graduates' premium survives the yearly productivity update."""
+def test_graduates_gain_a_certificate_not_schooling_and_brand_graduates_keep_their_premium(busy_run):
+    """On graduation a course that certifies gives a certificate, schooling is unchanged, and pay
+    follows (the certificate premium, once); brand graduates' premium survives the yearly update."""
     model, months = busy_run
     cfg, b = model.cfg.policy.training, model.cfg.behaviour
     tr = programme(model, "training")
@@ -206,11 +210,13 @@ def test_graduates_gain_skill_and_brand_graduates_keep_their_premium(busy_run):
         if m.calendar_month == 1:
             continue  # January recomputes everyone's productivity: checked below
         kind = np.log2((m.done[grads] ^ m.done_before[grads]).astype(float)).astype(int)
-        gain = np.array([getattr(cfg, k).skill_gain for k in KINDS])[kind]
+        certifies = np.array([getattr(cfg, k).certificate for k in KINDS])[kind]
         premium = np.array([getattr(cfg, k).wage_premium for k in KINDS])[kind]
-        before, after = m.skill_before[grads].astype(int), m.skill[grads].astype(int)
-        np.testing.assert_array_equal(after, np.minimum(before + gain, 3))
-        ratio = (1 + b.skill_wage_premium * after) / (1 + b.skill_wage_premium * before) * (1 + premium)
+        np.testing.assert_array_equal(m.skill[grads], m.skill_before[grads])
+        before, after = m.certificate_before[grads], m.certificate[grads]
+        np.testing.assert_array_equal(after, before | certifies)
+        c = b.certificate_wage_premium
+        ratio = (1 + c * after) / (1 + c * before) * (1 + premium)
         np.testing.assert_allclose(m.productivity[grads], m.productivity_before[grads] * ratio)
         graduated += grads.size
     assert graduated > 100

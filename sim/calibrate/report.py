@@ -48,7 +48,7 @@ def fit_table(evaluator: Evaluator, params: dict[str, float], seeds: list[int]) 
                 "simulated_min": float(ok.min()) if ok.size else np.nan,
                 "simulated_max": float(ok.max()) if ok.size else np.nan,
                 "tolerance": t.tolerance,
-                "within_tolerance": bool(abs(mean - t.reported) <= t.tolerance),
+                "within_tolerance": t.within(mean),
                 "unit": t.unit,
                 "statistic": t.description,
             }

@@ -72,6 +72,14 @@ class Target:
     tolerance_reason: str
     weight: float = 1.0
     note: str = ""
+    bound: str = (
+        "two-sided"  # "lower": the figure counts only part of what is simulated (within: >= reported - tolerance)
+    )
+
+    def within(self, simulated: float) -> bool:
+        if self.bound == "lower":
+            return bool(simulated >= self.reported - self.tolerance)
+        return bool(abs(simulated - self.reported) <= self.tolerance)
 
     @property
     def months(self) -> int:

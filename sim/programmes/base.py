@@ -11,9 +11,10 @@ declares:
 The registry (`sim.programmes.registered`), `PolicyConfig`, the home-labour table, plot legends,
 channel tables and the monthly table are derived from these. Defining the class registers it.
 
-The month, as `PovertyModel.step` runs it (every hook is called only from there):
-`start_month` -> (January) `new_year` -> `supply` -> `adjust_search`, `hold_search` -> `options`,
-`job_bonus`, `admit` -> `assign` -> `pay_workers`, `pay_transfers` -> `quit_hazard`, `quit_factor`,
+At set-up the model calls `start_state` once. The month, as `PovertyModel.step` runs it (every hook
+is called only from there): `start_month` -> (January) `new_year` -> `supply` -> `adjust_search`,
+`hold_search` -> `options`, `job_bonus`, `admit` -> `assign` -> `pay_workers`, `pay_transfers` ->
+`quit_hazard`, `quit_factor`,
 `leave` -> `finish_month`. Programmes never call each other's hooks; they hand things on through
 named state on people and households.
 """
@@ -68,6 +69,12 @@ class Programme:
     def value(self, m: Measure) -> float:
         """This month's value of one of its measures."""
         return self.flows[m.name] if m.kind == FLOW else m.get(self)
+
+    # ------------------------------------------------------------------ set-up
+    def start_state(self) -> None:
+        """Once, before the run: put the people who already hold its states at the start in them
+        (as the steady state of its dynamics, `sim.stationary`), before the year before the run is
+        filled with their pay."""
 
     # ------------------------------------------------------------------ the month, in order
     def start_month(self) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import stationary
 from sim.choice import Option
 from sim.measures import counter
 from sim.programmes.base import Programme
-from sim.state import Health, State
+from sim.state import Health, Labour, Role, State
 
 
 class Destinations:
@@ -46,7 +47,21 @@ def away_value(model, idx: np.ndarray, dest: int, out_of_pocket: float) -> np.nd
     value = b.income_weight * (gain - out_of_pocket / b.upfront_months) / 1000
     value += b.constant_migrate_cross if d.cross[dest] else b.constant_migrate_intra
     value -= b.age_penalty_away * np.maximum(p.age[idx] - 35, 0) / 10
+    value += b.schooling_weight_away * (p.skill[idx] - 1)  # low schooling: the reports' first reason to stay
     return value - b.chronic_penalty_away * (p.health[idx] == Health.CHRONIC)
+
+
+def spell_hazard(behaviour, cross: np.ndarray, tenure: np.ndarray) -> np.ndarray:
+    """Monthly hazard of ending a spell away at `tenure` months, across provinces where `cross`."""
+    b = behaviour
+    early = np.where(cross, b.quit_early_cross, b.quit_early_intra)
+    return b.quit_floor + early * np.exp(-tenure / b.quit_decay_months)
+
+
+def mean_search_chance(model) -> float:
+    """A labourer's chance of weighing options in a month, averaged over the busy and slack months."""
+    b, busy = model.cfg.behaviour, len(model.cfg.region.busy_months)
+    return b.search_rate * ((12 - busy) + busy * b.busy_search_factor) / 12
 
 
 def can_leave(model, idx: np.ndarray) -> np.ndarray:
@@ -69,6 +84,32 @@ class Migration(Programme):
     def __init__(self, model):
         super().__init__(model)
         self.all = np.arange(len(model.destinations.names))
+
+    def start_state(self) -> None:
+        """Labourers already away at the start, on their own arrangement: each is drawn from the
+        long-run state of leaving (the option's logit chance in a searching month) and coming back
+        (the tenure-dependent hazard), with the tenure of a spell in progress (`sim.stationary`).
+        No share is assumed: it follows from the behaviour that the calibration fits."""
+        m = self.model
+        p, s, d = m.people, m.streams, m.destinations
+        home = np.flatnonzero((p.role == Role.LABOURER) & (p.state == Labour.FARM))
+        home = home[can_leave(m, home)]
+        if home.size == 0:
+            return
+        values = np.vstack([away_value(m, home, k, d.ticket[k]) for k in self.all])
+        weights = np.exp(np.minimum(values, 50.0))
+        entry = mean_search_chance(m) * weights / (1.0 + weights.sum(axis=0))
+        tenures = np.arange(stationary.MAX_TENURE + 1)
+        hazard = np.vstack([spell_hazard(m.cfg.behaviour, np.full(tenures.size, c), tenures) for c in d.cross])
+        survival = np.vstack([stationary.spell_survival(h) for h in hazard])
+        pi, _ = stationary.steady_state(entry, hazard[:, 0], survival)
+        dest = stationary.draw_states(pi, s.per_person("initial.go")[home])
+        away = dest >= 0
+        going, dest = home[away], dest[away]
+        worked = (p.age[going].astype(np.int64) - 16) * 12 + 12  # months since the person could first leave
+        tenure = stationary.draw_tenure(survival, dest, s.per_person("initial.tenure")[going], worked)
+        p.set_state(going, self.codes["MIGRANT_SELF"], dest=dest.astype(np.int8))
+        p.tenure[going] = tenure.astype(np.int16)
 
     def options(self, searchers: np.ndarray) -> list[Option]:
         d = self.model.destinations
@@ -95,8 +136,7 @@ class Migration(Programme):
         m = self.model
         p, b = m.people, m.cfg.behaviour
         away = np.flatnonzero(p.dest >= 0)
-        early = np.where(m.destinations.cross[p.dest[away]], b.quit_early_cross, b.quit_early_intra)
-        hazard[away] = b.quit_floor + early * np.exp(-p.tenure[away] / b.quit_decay_months)
+        hazard[away] = spell_hazard(b, m.destinations.cross[p.dest[away]], p.tenure[away])
 
     def leave(self, leavers: np.ndarray) -> None:
         m = self.model

@@ -4,8 +4,9 @@ Each January, young labourers of identified households who left school and have 
 `max_age`, each offered once) may enrol free, up to the year's places. Students are in
 `Labour.TECH_SCHOOL`: they do not work, give no farm labour and earn nothing, so the household loses
 their labour while the programme pays tuition, board and subsidy. After `years` they graduate in
-January with the graduate skill level, so their pay and options are those of skilled workers, and
-the school helps them into work for some months (priority search and the trained-job bonus).
+January with vocational schooling and a certificate (the skilled work the reports describe: their
+pay carries both premiums, and their schooling makes work away more open to them), and the school
+helps them into work for some months (priority search and the trained-job bonus).
 """
 
 from __future__ import annotations
@@ -57,10 +58,12 @@ class TechSchool(Programme):
         done = p.tenure[self.students] >= 12 * self.cfg.years
         grads = self.students[done]
         self.students = self.students[~done]
-        skill = p.skill[grads]
-        after = np.maximum(skill, self.cfg.graduate_skill).astype(p.skill.dtype)
+        skill, certified = p.skill[grads], p.certificate[grads]
+        after = np.maximum(skill, self.cfg.graduate_schooling).astype(p.skill.dtype)
         p.productivity[grads] *= (1 + b.skill_wage_premium * after) / (1 + b.skill_wage_premium * skill)
+        p.productivity[grads] *= np.where(certified, 1.0, 1 + b.certificate_wage_premium)
         p.skill[grads] = after
+        p.certificate[grads] = True
         p.release(grads)
         self.placement.add(grads, m.t - 1, self.cfg.placement_months)  # help from this month on
         self.count("graduated", grads.size)

@@ -7,7 +7,8 @@ of lost farm income over the course and by the pay rise it promises. A request i
 intake it would join (the request delay, in whole months, ahead) has a free place; the labourer then
 waits without searching. Trainees are in `Labour.TRAINING` for the course length, paid a daily
 living allowance (their earnings) while the programme also pays the provider. On completion the
-skill level rises (pay follows through productivity), brand graduates earn a premium on their pay,
+graduate holds a vocational certificate (kept apart from schooling, which a course does not change;
+pay follows through productivity), brand graduates earn a premium on their pay,
 and the course's placement service takes on a share of graduates: for some months they weigh job
 options every month and see the trained-job bonus.
 """
@@ -23,11 +24,10 @@ from sim.measures import counter, spending, stock
 from sim.programmes.base import Programme
 from sim.programmes.employment_services import FollowUp
 from sim.settings import TrainingConfig
-from sim.state import SKILL_NAMES, Health, Labour, State
+from sim.state import Health, Labour, State
 
 KINDS = ("general", "brand", "special")
 DAYS_PER_MONTH = 365.25 / 12
-MAX_SKILL = len(SKILL_NAMES) - 1
 MAX_AGE = 100  # eligibility is tabulated by age up to here
 DONE_SETS = 2 ** len(KINDS)  # sets of course kinds a labourer may have completed
 
@@ -59,7 +59,7 @@ class Training(Programme):
         self.lag = math.ceil(cfg.request_delay_days / DAYS_PER_MONTH)  # months from request to start
         self.monthly_allowance = cfg.allowance_per_day * cfg.days_per_month
         self.course_months = np.array([c.months for c in self.courses])
-        self.skill_gain = np.array([c.skill_gain for c in self.courses])
+        self.certifies = np.array([c.certificate for c in self.courses])
         self.wage_premium = np.array([c.wage_premium for c in self.courses])
         self.placement_rate = np.array([c.placement_rate for c in self.courses])
         self.closed_for = self._closed_for()
@@ -125,7 +125,7 @@ class Training(Programme):
         weight = b.income_weight / 1000
         course_money = (self.monthly_allowance - m.farm_loss(searchers, 0.0)) * (weight / b.upfront_months)
         value = np.multiply.outer(self.course_months[open_kinds], course_money)
-        value += np.take(self.pay_rise_factor[open_kinds], skill, axis=1) * (
+        value += np.take(self.pay_rise_factor[open_kinds], p.certificate[searchers].astype(np.int64), axis=1) * (
             weight * self.cfg.reference_wage * p.productivity[searchers]
         )
         value += b.constant_training
@@ -149,13 +149,12 @@ class Training(Programme):
         return closed
 
     def _pay_factor(self, b) -> np.ndarray:
-        """Pay after course k relative to before, by skill level before (rows: kinds): the skill
-        premium on the levels gained times the trade premium."""
-        skill = np.arange(MAX_SKILL + 1)
-        after = np.minimum(skill + self.skill_gain[:, None], MAX_SKILL)
-        return (
-            (1 + b.skill_wage_premium * after) / (1 + b.skill_wage_premium * skill) * (1 + self.wage_premium[:, None])
-        )
+        """Pay after course k relative to before, by certificate held before (columns: no, yes; rows:
+        kinds): the certificate premium if the course gives a first one, times the trade premium."""
+        before = np.array([0, 1])
+        after = np.maximum(before, self.certifies[:, None])
+        c = b.certificate_wage_premium
+        return (1 + c * after) / (1 + c * before) * (1 + self.wage_premium[:, None])
 
     def admit(self, option: Option, persons: np.ndarray) -> None:
         self.course[persons] = option.key
@@ -194,9 +193,8 @@ class Training(Programme):
     def _graduate(self, grads: np.ndarray, kind: np.ndarray) -> None:
         m = self.model
         p = m.people
-        skill = p.skill[grads]
-        p.productivity[grads] *= self.pay_factor[kind, skill]
-        p.skill[grads] = np.minimum(skill + self.skill_gain[kind], MAX_SKILL)
+        p.productivity[grads] *= self.pay_factor[kind, p.certificate[grads].astype(np.int64)]
+        p.certificate[grads] |= self.certifies[kind]
         premium = self.wage_premium[kind]
         self.premium[grads] = (1 + self.premium[grads]) * (1 + premium) - 1
         self.done[grads] |= (1 << kind).astype(np.int8)

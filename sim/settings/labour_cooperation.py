@@ -18,4 +18,6 @@ class LabourCooperationConfig(ProgrammeConfig):
     job_search_subsidy: float = param("yuan once per organised departure", ge=0)
     follow_up_services: bool = param("switch: placed workers are followed up (lowers their quit hazard)")
     max_age: int = param("years, oldest accepted for organised placement", ge=16, le=100)
-    min_skill: int = param("lowest schooling level employers take (0 primary .. 3 certified trade)", ge=0, le=3)
+    min_skill: int = param(
+        "lowest schooling level employers take (0 primary .. 2 senior high or vocational)", ge=0, le=2
+    )

@@ -16,5 +16,7 @@ class TechSchoolConfig(ProgrammeConfig):
     max_age: int = param("years; oldest school leaver without work who may enrol", ge=16, le=30)
     allow_disabled: bool = param("switch: disabled school leavers may enrol")
     cost_per_student_month: float = param("yuan: free tuition, board and subsidy", ge=0)
-    graduate_skill: int = param("skill level of a graduate", ge=0, le=3)
+    graduate_schooling: int = param(
+        "schooling level of a graduate (who also gets a vocational certificate)", ge=0, le=2
+    )
     placement_months: int = param("months a graduate searches with priority and the job bonus", ge=0, le=24)

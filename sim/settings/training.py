@@ -13,7 +13,7 @@ class CourseConfig:
 
     places_per_month: float = param("course starts per intake month, county-wide", ge=0)
     months: int = param("course length", ge=1, le=24)
-    skill_gain: int = param("schooling/skill levels gained on completion", ge=0, le=3)
+    certificate: bool = param("switch: graduates get a vocational certificate (schooling is unchanged)")
     placement_rate: float = param("share of graduates the course's placement service takes on", ge=0, le=1)
     wage_premium: float = param("relative pay rise of graduates in their trade", ge=0, le=2)
     slack_months_only: bool = param("switch: classes start only in farm-slack months")

@@ -21,7 +21,7 @@ class WorkshopType:
     home_labour: float = param("farm labour units a worker still gives", ge=0, le=1)
     allow_disabled: bool = param("switch: disabled labourers may work here")
     max_age: int = param("years", ge=16, le=100)
-    min_skill: int = param("lowest schooling level taken (0 primary .. 3 certified trade)", ge=0, le=3)
+    min_skill: int = param("lowest schooling level taken (0 primary .. 2 senior high or vocational)", ge=0, le=2)
 
 
 @dataclass

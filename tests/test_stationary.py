@@ -1,0 +1,98 @@
+"""The starting labour market is the steady state of the no-programme dynamics, so the world without
+programmes stands still: shares by labour state and the poverty rate stay near their starting values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import make_model
+
+from sim import stationary
+from sim.programmes.migration import can_leave
+from sim.state import Labour, Role, labour_states
+
+AWAY = labour_states(away=True)
+
+
+def test_steady_state_of_a_constant_hazard_is_the_textbook_one():
+    """Entry chance a and a constant exit hazard q: the share away is a(1-q)/q / (1 + a(1-q)/q), and
+    the tenure of spells in progress is geometric with mean 1/q."""
+    a, q = 0.02, 0.05
+    hazard = np.full((1, stationary.MAX_TENURE + 1), q)
+    survival = stationary.spell_survival(hazard[0])[None, :]
+    pi, mean_spell = stationary.steady_state(np.array([[a]]), hazard[:, 0], survival)
+    expected_spell = (1 - (1 - q) ** (stationary.MAX_TENURE - 1)) / q
+    assert mean_spell[0] == pytest.approx(expected_spell)
+    weight = a * (1 - q) * expected_spell
+    assert pi[0, 0] == pytest.approx(weight / (1 + weight))
+    u = np.random.default_rng(0).random(200_000)
+    tenure = stationary.draw_tenure(survival, np.zeros(u.size, np.int64), u, np.full(u.size, 10_000))
+    assert tenure.min() == 1
+    assert tenure.mean() == pytest.approx(1 / q, rel=0.02)
+
+
+def test_draw_states_follows_the_probabilities():
+    pi = np.array([[0.2, 0.0, 0.5], [0.3, 0.0, 0.5]])
+    u = np.random.default_rng(1).random((20_000, 1)) * np.ones((1, 3))
+    chosen = np.array([stationary.draw_states(pi, row) for row in u])
+    for person in range(3):
+        got = [(chosen[:, person] == k).mean() for k in (-1, 0, 1)]
+        np.testing.assert_allclose(got, [1 - pi[:, person].sum(), *pi[:, person]], atol=0.01)
+
+
+def test_nobody_who_cannot_leave_starts_away_and_tenure_fits_the_age():
+    model = make_model("policy=none", agents=False)
+    p = model.people
+    away = np.flatnonzero(np.isin(p.state, AWAY))
+    assert away.size > 0
+    assert (p.role[away] == Role.LABOURER).all()
+    assert can_leave(model, away).all()
+    assert (p.tenure[away] >= 1).all()
+    assert (p.tenure[away] <= (p.age[away] - 16) * 12 + 12).all()
+
+
+def test_the_start_follows_the_behaviour_not_an_assumed_share():
+    """More attractive work away (a higher constant) gives more labourers away at the start."""
+    shares = []
+    for constant in (-4.0, -2.0):
+        model = make_model("policy=none", f"behaviour.constant_migrate_cross={constant}", agents=False)
+        p = model.people
+        shares.append(np.isin(p.state[p.role == Role.LABOURER], AWAY).mean())
+    assert shares[0] < shares[1]
+
+
+def _shares(model) -> tuple[float, float]:
+    p, h = model.people, model.households
+    lab = p.role == Role.LABOURER
+    alive = h.size > 0
+    return float(np.isin(p.state[lab], AWAY).mean()), float(h.poor[alive].mean())
+
+
+def _drift(months: int, seeds=(0, 1, 2)) -> np.ndarray:
+    """(seed, [away share, poor share]) at the end minus at the start, under policy none."""
+    out = []
+    for seed in seeds:
+        model = make_model("policy=none", "scale=0.05", f"seed={seed}", f"months={months}", agents=False)
+        start = _shares(model)
+        model.run()
+        out.append(np.subtract(_shares(model), start))
+    return np.array(out)
+
+
+def test_the_world_without_programmes_stands_still_over_60_months():
+    drift = _drift(60)
+    assert np.abs(drift[:, 0]).max() < 0.03, f"share away moved by {drift[:, 0]}"
+    assert np.abs(drift[:, 1]).max() < 0.05, f"share of households poor moved by {drift[:, 1]}"
+
+
+@pytest.mark.slow
+def test_the_world_without_programmes_stands_still_over_120_months():
+    drift = _drift(120)
+    assert np.abs(drift[:, 0]).max() < 0.04, f"share away moved by {drift[:, 0]}"
+    assert np.abs(drift[:, 1]).max() < 0.07, f"share of households poor moved by {drift[:, 1]}"
+
+
+def test_the_start_is_the_same_under_every_policy_mix():
+    """The starting state is the no-programme steady state, whatever the mix (common random numbers)."""
+    states = [make_model(f"policy={mix}", agents=False).people.state.copy() for mix in ("none", "full_mix")]
+    np.testing.assert_array_equal(states[0] == Labour.MIGRANT_SELF, states[1] == Labour.MIGRANT_SELF)
