@@ -150,12 +150,10 @@ def near_best_trials(study: optuna.Study, evaluator: Evaluator, minimum: int) ->
     than `minimum`, the best `minimum` trials."""
     trials = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE and "means" in t.user_attrs]
     fit = [j for j, t in enumerate(evaluator.targets) if t.role == "calibrate"]
-    reported = np.array([evaluator.targets[j].reported for j in fit])
-    tol = np.array([evaluator.targets[j].tolerance for j in fit])
 
     def within(trial) -> bool:
-        means = np.array([np.nan if x is None else x for x in trial.user_attrs["means"]], float)[fit]
-        return bool(np.all(np.abs(means - reported) <= tol))
+        means = np.array([np.nan if x is None else x for x in trial.user_attrs["means"]], float)
+        return all(evaluator.targets[j].within(means[j]) for j in fit)
 
     good = [t for t in trials if within(t)]
     if len(good) >= minimum:

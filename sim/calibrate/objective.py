@@ -186,7 +186,10 @@ class Evaluator:
         reported = np.array([t.reported for t in self.targets])
         tol = np.array([t.tolerance for t in self.targets])
         weight = np.array([t.weight for t in self.targets])
-        d = weight * ((values - reported) / tol) ** 2
+        miss = values - reported
+        lower = np.array([t.bound == "lower" for t in self.targets])
+        miss = np.where(lower, np.minimum(miss, 0.0), miss)  # a lower bound costs only a shortfall
+        d = weight * (miss / tol) ** 2
         return np.where(np.isfinite(d), d, MISSING_PENALTY * weight)
 
     def objective(self, values: np.ndarray) -> float:

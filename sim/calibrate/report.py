@@ -26,7 +26,7 @@ from sim.calibrate.fit import Bounds, Uncertainty
 from sim.calibrate.objective import Evaluator, Setup
 
 COLUMNS = ["target", "role", "source", "reported", "simulated_mean", "simulated_sd", "simulated_min"]
-COLUMNS += ["simulated_max", "tolerance", "within_tolerance", "unit", "statistic"]
+COLUMNS += ["simulated_max", "tolerance", "bound", "within_tolerance", "unit", "statistic"]
 
 
 def fit_table(evaluator: Evaluator, params: dict[str, float], seeds: list[int]) -> tuple[pd.DataFrame, np.ndarray]:
@@ -48,6 +48,7 @@ def fit_table(evaluator: Evaluator, params: dict[str, float], seeds: list[int]) 
                 "simulated_min": float(ok.min()) if ok.size else np.nan,
                 "simulated_max": float(ok.max()) if ok.size else np.nan,
                 "tolerance": t.tolerance,
+                "bound": t.bound,
                 "within_tolerance": t.within(mean),
                 "unit": t.unit,
                 "statistic": t.description,
@@ -79,6 +80,10 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}" if abs(x) >= 1 else f"{x:.3f}"
 
 
+def _tolerance(r) -> str:
+    return f"at least {_fmt(r.reported - r.tolerance)}" if r.bound == "lower" else f"±{_fmt(r.tolerance)}"
+
+
 def table_markdown(table: pd.DataFrame, role: str) -> str:
     lines = [
         "| target | source | reported | simulated mean | sd | range over seeds | tolerance | within |",
@@ -87,7 +92,7 @@ def table_markdown(table: pd.DataFrame, role: str) -> str:
     for r in table[table.role == role].itertuples():
         lines.append(
             f"| {r.target} | {r.source} | {_fmt(r.reported)} | {_fmt(r.simulated_mean)} | {_fmt(r.simulated_sd)} "
-            f"| {_fmt(r.simulated_min)} - {_fmt(r.simulated_max)} | ±{_fmt(r.tolerance)} "
+            f"| {_fmt(r.simulated_min)} - {_fmt(r.simulated_max)} | {_tolerance(r)} "
             f"| {'yes' if r.within_tolerance else '**no**'} |"
         )
     return "\n".join(lines)
