@@ -206,3 +206,18 @@ def test_default_runs_use_the_fitted_values():
 def test_readme_documents_the_command():
     readme = (Path(ROOT) / "experiments" / "calibration" / "README.md").read_text()
     assert "python -m sim.calibrate" in readme
+
+
+def test_a_lower_bound_target_costs_only_a_shortfall():
+    """A figure that counts only part of what is simulated (one destination of many) is a lower bound:
+    above it costs nothing, below it costs as a two-sided target would."""
+    common = dict(scenario="s", role="calibrate", description="", figures=[], source="", formula="", unit="")
+    common |= dict(statistic={}, tolerance_reason="")
+    lower = Target(name="s.low", reported=100.0, tolerance=10.0, bound="lower", **common)
+    both = Target(name="s.both", reported=100.0, tolerance=10.0, **common)
+    assert lower.within(500.0) and not both.within(500.0)
+    assert lower.within(91.0) and not lower.within(89.0)
+    evaluator = Evaluator.__new__(Evaluator)
+    evaluator.targets = [lower, both]
+    d = evaluator.distances(np.array([[150.0, 150.0], [80.0, 80.0]]))
+    np.testing.assert_allclose(d, [[0.0, 25.0], [4.0, 4.0]])
