@@ -276,3 +276,27 @@ def test_home_workshops_draw_bound_carers():
     with_home = _workshop_uptake(200, 60)
     without_home = _workshop_uptake(0, 0)
     assert with_home > 1.3 * without_home, (with_home, without_home)
+
+
+def test_care_posts_go_to_bound_carers_first():
+    """Care posts (爱心妈妈, care of lone elders and left-behind children) go to eligible bound carers
+    first: with every post a care post, the first month's holders are all bound carers while eligible
+    ones remain; with none, other eligible labourers from poorer households get posts too."""
+    holders = {}
+    for share in (1.0, 0.33, 0.0):
+        model = make_model(
+            "policy=welfare_posts", "seed=1", "months=1", f"policy.welfare_posts.care_post_share={share}"
+        )
+        posts = programme(model, "welfare_posts")
+        assert posts.care_posts == round(share * posts.posts)
+        model.step()
+        held = posts.holders()
+        p = model.people
+        assert int(posts.care_post[held].sum()) <= posts.care_posts
+        carers_left = posts.eligible()
+        carers_left = carers_left[p.bound_carer[carers_left]]
+        if carers_left.size:
+            assert p.bound_carer[held[posts.care_post[held]]].all(), share
+        holders[share] = float(p.bound_carer[held].mean())
+    assert holders[1.0] == 1.0
+    assert holders[0.0] < holders[0.33] < holders[1.0]
