@@ -45,10 +45,10 @@ class PovertyModel(mesa.Model):
         self.year, self.calendar_month, self.is_busy_month = cfg.start_year, 0, False
         self.line = income.poverty_line(cfg.poverty_line, self.year)
 
-        self.households.farm_need = cfg.region.farm_labour_need * self.households.slots
+        self.households.farm_need = cfg.region.farm_labour_need * self.households.size
         care.update_household_counts(self.people, self.households, cfg.region.elder_farm_labour)
         self.people.update_productivity(cfg.behaviour)
-        care.update_care(self.people, self.households, self.streams.per_person("care"))
+        care.update_care(self.people, self.households, self.streams.per_person("care"), cfg.region)
         self.programmes: list[Programme] = [
             cls(self) for cls in registered() if not cls.lever or getattr(cfg.policy, cls.name).enabled
         ]
@@ -120,12 +120,13 @@ class PovertyModel(mesa.Model):
 
     def _demography(self) -> None:
         p, h, s = self.people, self.households, self.streams
-        _, retiring = care.age_one_year(p, self.cfg.region, s.per_person("death"), s.per_person("frailty"))
+        year = (self.t - 1) // 12  # the k-th January since the start
+        _, retiring = care.age_one_year(p, self.cfg.region, s.per_person("death"), s.per_person("frailty"), year)
         p.set_state(retiring, Labour.NONE)
         p.state[p.role == Role.DECEASED] = Labour.NONE
         care.update_household_counts(p, h, self.cfg.region.elder_farm_labour)
         p.update_productivity(self.cfg.behaviour)
-        called_home = care.update_care(p, h, s.per_person("care"))
+        called_home = care.update_care(p, h, s.per_person("care"), self.cfg.region)
         p.release(called_home)
 
     def _offers_and_choices(self) -> None:

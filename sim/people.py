@@ -23,6 +23,7 @@ class People:
         self.health = pop.health.copy()
         self.role = pop.role.copy()
         self.frail = pop.frail.copy()
+        self.born = pop.born.copy()  # k >= 1: a slot not yet born before the k-th January (see population)
         n = self.hh.size
         self.state = initial_labour_state(self.role)
         self.tenure = np.zeros(n, np.int16)  # months in the current labour state
@@ -73,13 +74,14 @@ class Households:
         # Persons are stored household by household: members of h are first[h]:first[h] + count[h].
         counts = np.bincount(people.hh, minlength=n)
         self.first = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        self.slots = counts
-        self.size = counts.copy()  # living members
+        self.slots = counts  # members, including slots reserved for births
+        self.size = np.bincount(people.hh[people.role != Role.DECEASED], minlength=n)  # living members
         self.farm_need = np.zeros(n)  # labour units to farm the land fully (set from the region)
         self.elders = np.zeros(n, np.int32)
         self.elder_units = np.zeros(n)  # farm labour units of capable elders
-        self.care_need = np.zeros(n, bool)
-        self.elder_cover = np.zeros(n, bool)
+        self.care_load = np.zeros(n)  # sum of the members' care loads (see care)
+        self.care_need = np.zeros(n, bool)  # the load needs someone at home
+        self.elder_cover = np.zeros(n, bool)  # capable elders cover the load
         self.units = np.zeros(n)  # farm labour units at home last month
         self.identified = np.ones(n, bool)  # in the poverty ledger with its labour status (targeting)
         self.transfer = np.zeros(n)  # this month's programme transfers to the household, yuan

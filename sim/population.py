@@ -29,6 +29,7 @@ class Population:
     health: np.ndarray  # int8 Health
     role: np.ndarray  # int8 Role
     frail: np.ndarray  # bool, elders needing care
+    born: np.ndarray  # int8: 0 for persons alive at the start; k >= 1 for a slot born at the k-th January
     # households
     village: np.ndarray  # int32
     farm_potential: np.ndarray  # float64 yuan/year at full farm labour (land scales with size)
@@ -130,19 +131,54 @@ def build_population(region: RegionConfig, seed: int, scale: float = 1.0) -> Pop
     frail = is_eld & ((health == Health.DISABLED) | (rng.random(n) < region.frail_elder_share))
     female = rng.random(n) < region.female_share
     farm = size * rng.lognormal(np.log(region.farm_income_per_person), region.farm_income_sigma, n_hh)
-    return Population(
-        hh=hh,
-        age=age,
-        female=female,
+    persons = dict(
+        hh=hh, age=age, female=female, skill=skill, certificate=certificate, health=health, role=role, frail=frail
+    )
+    persons = _reserve_births(region, rng, persons, cum[0])
+    return Population(**persons, village=village, farm_potential=farm, n_villages=n_vil)
+
+
+def birth_probability(region: RegionConfig, age: np.ndarray, female: np.ndarray) -> float:
+    """Yearly chance of a birth per woman of child-bearing age: the region's crude birth rate times
+    the people, spread over the women aged `birth_age_first`-`birth_age_last` at the start."""
+    first, last = region.birth_age_first, region.birth_age_last
+    women = int((female & (age >= first) & (age <= last)).sum())
+    return min(1.0, region.birth_rate * age.size / max(women, 1))
+
+
+def _reserve_births(region: RegionConfig, rng, persons: dict, child_skill_cum: np.ndarray) -> dict:
+    """Draw every birth of the next `birth_slot_years` Januaries now (labourers do not die, so a
+    mother is there in every year) and reserve one slot per birth at the end of the mother's
+    household: role DECEASED (absent to every test of the living) until its January, `born` = k.
+    The draws come after all others, so the persons alive at the start are the same with or without
+    births. Newborns' sex, health and later schooling are drawn here too."""
+    age, female = persons["age"], persons["female"]
+    first, last = region.birth_age_first, region.birth_age_last
+    prob = birth_probability(region, age, female)
+    years = np.arange(1, region.birth_slot_years + 1)
+    mother_age = age[:, None] + years[None, :]  # age at the k-th January
+    can = female[:, None] & (mother_age >= first) & (mother_age <= last)
+    mothers, k = np.nonzero(can & (rng.random(can.shape) < prob))
+    m = mothers.size
+    born = np.concatenate([np.zeros(age.size, np.int8), years[k].astype(np.int8)])
+    health = np.where(rng.random(m) < region.child_disabled_share, Health.DISABLED, Health.HEALTHY)
+    level = (rng.random(m)[:, None] > child_skill_cum[None, :]).sum(axis=1).clip(0, 3)
+    skill, certificate = np.minimum(level, 2), level == 3
+    extra = dict(
+        hh=persons["hh"][mothers],
+        age=np.full(m, -1),
+        female=rng.random(m) < region.female_share,
         skill=skill,
         certificate=certificate,
         health=health,
-        role=role,
-        frail=frail,
-        village=village,
-        farm_potential=farm,
-        n_villages=n_vil,
+        role=np.full(m, Role.DECEASED),
+        frail=np.zeros(m, bool),
     )
+    out = {name: np.concatenate([col, extra[name].astype(col.dtype)]) for name, col in persons.items()}
+    order = np.argsort(out["hh"], kind="stable")  # household by household, the unborn after the living
+    out = {name: col[order] for name, col in out.items()}
+    out["born"] = born[order]
+    return out
 
 
 def initial_labour_state(role: np.ndarray) -> np.ndarray:

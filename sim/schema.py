@@ -59,6 +59,18 @@ class RegionConfig:
     elder_death_rate: float = param("per year", ge=0, le=1)
     frail_elder_death_rate: float = param("per year", ge=0, le=1)
     elder_frailty_onset: float = param("per year", ge=0, le=1)
+    # Births and care loads (sim/care.py): births fill slots reserved at population build; a labourer
+    # is bound when the dependants' load less what capable elders cover exceeds `care_load_bind`.
+    birth_rate: float = param("births per person per year (crude birth rate)", ge=0, le=0.1)
+    birth_age_first: int = param("years, youngest mother's age", ge=16, le=64)
+    birth_age_last: int = param("years, oldest mother's age", ge=16, le=64)
+    birth_slot_years: int = param("years of births reserved at population build (none after)", ge=0, le=50)
+    care_load_young_child: float = param("care load of a child under 6", ge=0, le=5)
+    care_load_student: float = param("care load of a school-age child (6-15)", ge=0, le=5)
+    care_load_frail_elder: float = param("care load of a frail elder", ge=0, le=5)
+    care_load_disabled: float = param("care load of a disabled dependant (not a labourer)", ge=0, le=5)
+    elder_care_capacity: float = param("care load one capable elder covers", ge=0, le=10)
+    care_load_bind: float = param("uncovered care load a household manages with nobody at home", ge=0, le=10)
     # Land was contracted per person, so a household's farm income scales with its size.
     farm_income_per_person: float = param("yuan/person/year at full farm labour, median", ge=0)
     farm_income_sigma: float = param("lognormal sigma", ge=0, le=3)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 from conftest import household_sum, make_model, programme, table
+from test_care import expected_care
 
 from sim import income
 from sim.model import PovertyModel
@@ -112,13 +113,12 @@ def test_bound_carers_never_away(scenario):
 
 
 def test_care_duties_hold_every_month(scenario):
-    """Each month, a household with a binding care need and a labourer has exactly one bound carer, a
-    labourer; households with a capable elder or without a care need have none."""
+    """Each month, a household with a binding care need (a care load its capable elders do not
+    cover) and a labourer has exactly one bound carer, a labourer; other households have none."""
     for m in monthly(*scenario):
-        p, h = m.model.people, m.model.households
-        capable = (p.role == Role.ELDER) & ~p.frail & (p.health != Health.DISABLED)
+        p = m.model.people
         has_lab = per_household(m.model, p.role == Role.LABOURER) > 0
-        binding = h.care_need & (per_household(m.model, capable) == 0) & has_lab
+        binding = expected_care(m.model)[1] & has_lab
         carers = per_household(m.model, p.bound_carer)
         assert (carers[binding] == 1).all(), f"month {m.t}"
         assert (carers[~binding] == 0).all(), f"month {m.t}"

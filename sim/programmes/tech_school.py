@@ -1,12 +1,13 @@
 """Free technical schooling for school leavers of poor families (两后生).
 
 Each January, young labourers of identified households who left school and have no work (up to
-`max_age`, each offered once) may enrol free, up to the year's places. Students are in
-`Labour.TECH_SCHOOL`: they do not work, give no farm labour and earn nothing, so the household loses
-their labour while the programme pays tuition, board and subsidy. After `years` they graduate in
-January with vocational schooling and a certificate (the skilled work the reports describe: their
-pay carries both premiums, and their schooling makes work away more open to them), and the school
-helps them into work for some months (priority search and the trained-job bonus).
+`max_age`, each offered once; never a bound carer: the school is away) may enrol free, up to the
+year's places. Students are in `Labour.TECH_SCHOOL`: they do not work, give no farm labour and earn
+nothing, so the household loses their labour while the programme pays tuition, board and subsidy.
+After `years` they graduate in January with vocational schooling and a certificate (the skilled work
+the reports describe: their pay carries both premiums, and their schooling makes work away more open
+to them), and the school helps them into work for some months (priority search and the trained-job
+bonus).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class TechSchool(Programme):
         m = self.model
         p, cfg = m.people, self.cfg
         young = (p.role == Role.LABOURER) & (p.state == Labour.FARM) & (p.age <= cfg.max_age) & ~self.offered
+        young &= ~p.bound_carer  # the school is away from home: a bound carer cannot go (not offered yet)
         if not cfg.allow_disabled:
             young &= p.health != Health.DISABLED
         offered = np.flatnonzero(young)

@@ -6,6 +6,11 @@ home" means a bound carer, chronically ill or disabled, or at least `cannot_leav
 "No stable income" means no member in a workshop or away, and a trailing per-capita income below
 `income_threshold` times the poverty line. Each January holders are reviewed against the same
 income rule, with their post pay left out.
+
+A share `care_post_share` of the posts are care posts (爱心妈妈, care of lone elders and left-behind
+children): work that is caring, so fully compatible with a caring duty. They go first to the
+eligible bound carers (poorest households first), and any left to the other eligible; the other
+posts go to all the eligible.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ class WelfarePosts(Programme):
         self.posts = round(self.cfg.posts * model.cfg.scale)
         self.post = self.codes["WELFARE_POST"]
         self.excluding = (*labour_states(stable=True), self.post)  # a household with stable work or a post
+        self.care_posts = round(self.cfg.care_post_share * self.posts)
+        self.care_post = np.zeros(model.people.n, bool)  # holds (or last held) a care post
 
     def holders(self) -> np.ndarray:
         return np.flatnonzero(self.model.people.state == self.post)
@@ -62,8 +69,24 @@ class WelfarePosts(Programme):
         if cand.size == 0:
             return
         p = m.people
-        # Poorest households first: the `vacancies` lowest incomes among candidate households,
-        # then one member each (at random).
+        held = self.holders()
+        care_vacancies = min(vacancies, self.care_posts - int(self.care_post[held].sum()))
+        carers = self._pick(cand[p.bound_carer[cand]], care_vacancies)  # care posts: bound carers first
+        rest = cand[~np.isin(p.hh[cand], p.hh[carers])]
+        others = self._pick(rest, vacancies - carers.size)
+        self.care_post[carers] = True
+        self.care_post[others] = np.arange(others.size) < care_vacancies - carers.size  # care posts left over
+        chosen = np.concatenate([carers, others])
+        p.set_state(chosen, self.post)
+        self.count("placed", chosen.size)
+
+    def _pick(self, cand: np.ndarray, vacancies: int) -> np.ndarray:
+        """Poorest households first: the `vacancies` lowest incomes among candidate households, then
+        one member each (at random)."""
+        if vacancies <= 0 or cand.size == 0:
+            return np.zeros(0, np.int64)
+        m = self.model
+        p = m.people
         households = np.flatnonzero(np.bincount(p.hh[cand], minlength=m.households.n))
         if households.size > vacancies:
             income = m.income_per_capita[households]
@@ -71,9 +94,7 @@ class WelfarePosts(Programme):
         cand = cand[np.isin(p.hh[cand], households)]
         cand = cand[np.argsort(m.streams.for_persons("welfare_posts.rank", cand))]
         first = np.unique(p.hh[cand], return_index=True)[1]
-        chosen = cand[first]
-        p.set_state(chosen, self.post)
-        self.count("placed", chosen.size)
+        return cand[first]
 
     def _review(self) -> None:
         m = self.model

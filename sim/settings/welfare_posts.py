@@ -15,3 +15,4 @@ class WelfarePostsConfig(ProgrammeConfig):
     cannot_leave_age: int = param("years; from this age a labourer counts as unable to leave", ge=16, le=100)
     exit_rate: float = param("per month, holders leaving for own reasons", ge=0, le=1)
     home_labour: float = param("farm labour units a post holder still gives", ge=0, le=1)
+    care_post_share: float = param("share of posts that are care posts, offered to bound carers first", ge=0, le=1)
