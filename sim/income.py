@@ -52,14 +52,17 @@ def home_labour_by_state(policy) -> np.ndarray:
 
 
 def farm_income(p: People, h: Households, region: RegionConfig, labour_w: np.ndarray, month_weight: float):
-    """This month's farm income per household; falls as labour leaves the farm."""
+    """This month's farm income per household; falls as labour leaves the farm. `month_weight` is the
+    month's share of the year's farm potential, times the year's farm-income index (`model.farm_weight`)."""
     units = np.bincount(p.hh, weights=labour_w[p.state], minlength=h.n) + h.elder_units
     achieved = region.farm_floor + (1 - region.farm_floor) * np.minimum(1.0, units / h.farm_need)
     return h.farm_potential * achieved * month_weight, units
 
 
-def transfers(h: Households, region: RegionConfig) -> np.ndarray:
-    return region.pension_per_elder * h.elders + region.other_transfers_per_capita / 12 * h.size
+def transfers(h: Households, region: RegionConfig, index: float = 1.0) -> np.ndarray:
+    """Standing transfers this month: the pension per elder and other per-person transfers, times
+    `index` (the year's rural transfer-income index, `model.pay_index`; 1 in the base year)."""
+    return index * (region.pension_per_elder * h.elders + region.other_transfers_per_capita / 12 * h.size)
 
 
 def household_income(p: People, h: Households, farm: np.ndarray, transfer: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ import numpy as np
 from sim import care, income
 from sim.agents import Household
 from sim.choice import choose, ration
+from sim.economy import Economy
 from sim.measures import catalogue
 from sim.people import Households, People
 from sim.population import Population, build_population
@@ -44,6 +45,8 @@ class PovertyModel(mesa.Model):
         self._farm_cache = None
         self.year, self.calendar_month, self.is_busy_month = cfg.start_year, 0, False
         self.line = income.poverty_line(cfg.poverty_line, self.year)
+        self.economy = Economy(cfg.economy)
+        self.pay_index = self.economy.index(self.year)  # series -> factor on base-year money (sim/economy.py)
 
         self.households.farm_need = cfg.region.farm_labour_need * self.households.size
         care.update_household_counts(self.people, self.households, cfg.region.elder_farm_labour)
@@ -75,8 +78,8 @@ class PovertyModel(mesa.Model):
         p.earnings[:] = 0.0
         self._each("pay_workers")
         for month in range(1, 13):
-            farm, h.units = income.farm_income(p, h, self.cfg.region, self.labour_weight, self.season[month])
-            hh_income = income.household_income(p, h, farm, income.transfers(h, self.cfg.region))
+            farm, h.units = income.farm_income(p, h, self.cfg.region, self.labour_weight, self.farm_weight(month))
+            hh_income = income.household_income(p, h, farm, self.standing_transfers())
             income.push_income(h, hh_income, month, income.work_earnings(p, h, self.is_work))
         self.income_per_capita = income.per_capita(h)
         h.poor = self.income_per_capita < self.line
@@ -111,6 +114,8 @@ class PovertyModel(mesa.Model):
         self.year = self.cfg.start_year + (self.t - 1) // 12
         self.calendar_month = (self.t - 1) % 12 + 1
         self.line = income.poverty_line(self.cfg.poverty_line, self.year)
+        if self.calendar_month == 1:
+            self.pay_index = self.economy.index(self.year)  # money moves with the year on 1 January
         self.is_busy_month = self.calendar_month in self.cfg.region.busy_months
         p, h = self.people, self.households
         p.expense[:] = 0.0
@@ -189,7 +194,7 @@ class PovertyModel(mesa.Model):
         p.earnings[:] = 0.0
         self._each("pay_workers")
         self._each("pay_transfers")
-        month_weight = self.season[self.calendar_month]
+        month_weight = self.farm_weight(self.calendar_month)
         self.farm, h.units = income.farm_income(p, h, self.cfg.region, self.labour_weight, month_weight)
 
     def _separations(self) -> None:
@@ -205,7 +210,7 @@ class PovertyModel(mesa.Model):
 
     def _income_and_poverty(self) -> tuple[np.ndarray, int]:
         p, h = self.people, self.households
-        hh_income = income.household_income(p, h, self.farm, income.transfers(h, self.cfg.region))
+        hh_income = income.household_income(p, h, self.farm, self.standing_transfers())
         income.push_income(h, hh_income, self.t, income.work_earnings(p, h, self.is_work))
         self.income_per_capita = income.per_capita(h)
         was_poor = h.poor
@@ -228,10 +233,19 @@ class PovertyModel(mesa.Model):
         np.add.at(h.transfer, households, amount)
         np.add.at(h.temporary, households, amount)
 
+    def farm_weight(self, calendar_month: int) -> float:
+        """Share of the year's farm potential earned in the month, in this year's money."""
+        return self.season[calendar_month] * self.pay_index["rural_business_income"]
+
+    def standing_transfers(self) -> np.ndarray:
+        """Pensions and other standing transfers per household this month, in this year's money."""
+        return income.transfers(self.households, self.cfg.region, self.pay_index["rural_transfer_income"])
+
     def _farm_arrays(self, idx: np.ndarray) -> tuple:
         h = self.households
         hh = self.people.hh[idx]
-        return idx, h.units[hh], h.farm_need[hh], h.farm_potential[hh] / 12 * (1 - self.cfg.region.farm_floor)
+        scale = h.farm_potential[hh] / 12 * (1 - self.cfg.region.farm_floor) * self.pay_index["rural_business_income"]
+        return idx, h.units[hh], h.farm_need[hh], scale
 
     def farm_loss(self, idx: np.ndarray, home_labour: float) -> np.ndarray:
         """Monthly farm income the household of each person would lose if that person gave only

@@ -87,6 +87,23 @@ class RegionConfig:
 
 
 @dataclass
+class EconomyConfig:
+    """Money over time: yearly nominal levels of national series (`sim.economy`). A money amount of the
+    other config files is of `base_year`; in a later year it is paid times level(year) / level(base_year)
+    of its series. Levels are interpolated between the years given and flat beyond them."""
+
+    name: str = MISSING
+    base_year: int = param("calendar year of the money amounts in the other config files", ge=1900, le=2200)
+    migrant_wage: dict[int, float] = param("yuan/month by year, migrant workers' average monthly income")
+    rural_wage_income: dict[int, float] = param("yuan/person/year by year, rural residents' wage income")
+    rural_business_income: dict[int, float] = param("yuan/person/year by year, rural net business income")
+    rural_transfer_income: dict[int, float] = param("yuan/person/year by year, rural net transfer income")
+    urban_cpi: dict[int, float] = param("index level by year (any base), consumer prices at the destinations")
+    quoted: dict[str, Quoted] = field(default_factory=dict)
+    assumed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class PolicyBase:
     """The levers: which programmes run, their budgets, subsidies and capacities. One field per
     programme (`policy.<name>`, its `settings` dataclass) is added by `build_schema` from the
@@ -140,6 +157,8 @@ class BehaviourConfig:
     trained_job_bonus: float = param("utility a recent graduate sees in every job option", ge=0, le=20)
     reward_quit_factor: float = param("quit-hazard factor while a stable-work reward is ahead", ge=0, le=5)
     service_matching_bonus: float = param("utility employment services add to every job option", ge=0, le=20)
+    tenure_pay_growth: float = param("relative pay rise per year at the same destination", ge=0, le=1)
+    tenure_pay_years: float = param("years at a destination after which pay stops rising", ge=0, le=40)
     quoted: dict[str, Quoted] = field(default_factory=dict)
     assumed: dict[str, str] = field(default_factory=dict)
     fitted: dict[str, Fitted] = field(default_factory=dict)  # written by `python -m sim.calibrate`
@@ -162,6 +181,7 @@ class RunBase:
     scale: float = param("share of the county's households simulated (capacities scale too)", ge=0.001, le=1)
     poverty_line: dict[int, float] = param("yuan/person/year, by year; interpolated between years, flat beyond")
     region: RegionConfig = MISSING
+    economy: EconomyConfig = MISSING
     policy: PolicyBase = MISSING
     behaviour: BehaviourConfig = MISSING
     output: OutputConfig = field(default_factory=OutputConfig)

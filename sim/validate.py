@@ -9,9 +9,10 @@ What is checked, and where:
   numbers finite; checked on the overrides (`override_problems`), on the raw config files (`file_problems`,
   which also reports YAML that does not parse, with file and line), and on the composed config;
 - ranges: each field's `ge`/`le`/`choices` (`sim.params.param`);
-- schedules (values by year, e.g. `poverty_line`, `policy.social_security.dibao_line`): an override
-  replaces the schedule of the config files instead of being merged into it (`replace_schedules`), and
-  every schedule needs at least one year, finite positive values and a line that does not fall;
+- schedules (values by year, e.g. `poverty_line`, `policy.social_security.dibao_line`, the `economy`
+  series): an override replaces the schedule of the config files instead of being merged into it
+  (`replace_schedules`), and every schedule needs at least one year and finite positive values; a line
+  may not fall (an economy series may), and every economy series needs a level in `economy.base_year`;
 - cross-field conditions a run would otherwise crash on (`_cross_field_problems`);
 - names that become folder names (`region.name`, `policy.name`, `behaviour.name`, destinations) hold only
   letters, digits, `_` and `-`.
@@ -40,7 +41,7 @@ MISSING_VALUE = "missing value (set it in its config file under conf/, or choose
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 SAFE_NAME_RULE = "letters, digits, '_' and '-' only (up to 64, starting with a letter or digit): it names folders"
 # Config groups whose files hold run settings, and the package each file's keys live in.
-RUN_GROUPS = {"region": "region", "policy": "policy", "behaviour": "behaviour", "experiment": ""}
+RUN_GROUPS = {"region": "region", "economy": "economy", "policy": "policy", "behaviour": "behaviour", "experiment": ""}
 
 
 class ConfigError(ValueError):
@@ -419,7 +420,7 @@ def _shape_problem(key: str, values: list[float], length: int | None = None) -> 
     return []
 
 
-def _schedule_problems(key: str, line: dict[int, float]) -> list[str]:
+def _schedule_problems(key: str, line: dict[int, float], may_fall: bool = False) -> list[str]:
     shown = dict(line)
     if not line:
         return [f"{key} = {{}}: needs at least one year with a positive line, e.g. {{2016: 3000}}"]
@@ -429,6 +430,8 @@ def _schedule_problems(key: str, line: dict[int, float]) -> list[str]:
     years = [y for y in line if not 1900 <= y <= 2200]
     if years:
         return [f"{key} = {shown}: years must be calendar years from 1900 to 2200 (not {years})"]
+    if may_fall:
+        return []
     ordered = sorted(line.items())
     falls = [f"{a}->{b}" for (a, x), (b, y) in itertools.pairwise(ordered) if y < x]
     if falls:
@@ -518,7 +521,23 @@ def _cross_field_problems(run: Any) -> list[str]:
         if d not in r.destinations:
             out.append(f"policy.labour_cooperation.placement_destinations: {d!r} is not one of {known}")
     for key in schedule_keys():
-        out += _schedule_problems(key, _get(run, key))
+        out += _schedule_problems(key, _get(run, key), may_fall=key.startswith("economy."))
+    out += _economy_problems(run.economy)
+    return out
+
+
+def _economy_problems(e: Any) -> list[str]:
+    """Each series needs a level in the base year: an index is level(year) / level(base_year)."""
+    from sim.economy import SERIES
+
+    out = _name_problem("economy.name", e.name)
+    for s in SERIES:
+        years = sorted(getattr(e, s))
+        if years and e.base_year not in years:
+            out.append(
+                f"economy.base_year = {e.base_year}: economy.{s} has no level for it (it has {years[0]}-{years[-1]}); "
+                "every series needs its base-year level, the money amounts of the configs are of that year"
+            )
     return out
 
 

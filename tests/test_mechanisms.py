@@ -278,7 +278,8 @@ def test_january_review_keeps_only_households_still_in_need(scenario):
             (p.state == Labour.WELFARE_POST) & (m.state_before == Labour.WELFARE_POST) & (p.tenure > 1)
         )
         hh = p.hh[kept]
-        without_post = m.income_pc_before[hh] - 12 * rule.monthly_pay / np.maximum(h.size[hh], 1)
+        pay = rule.monthly_pay * model.pay_index["rural_wage_income"]  # this year's post pay
+        without_post = m.income_pc_before[hh] - 12 * pay / np.maximum(h.size[hh], 1)
         assert (without_post < rule.income_threshold * model.line).all(), f"month {m.t}"
         reviews += 1
     assert reviews == 2
@@ -352,9 +353,12 @@ def test_household_income_adds_up(scenario):
     for m in monthly(*scenario):
         model, p, h = m.model, m.model.people, m.model.households
         farm = model.farm  # computed from the states held while working, before this month's quits
-        assert (farm <= h.farm_potential * model.season[model.calendar_month] + 1e-9).all()
+        index = model.pay_index  # money of this year (sim/economy.py)
+        full = h.farm_potential * model.season[model.calendar_month] * index["rural_business_income"]
+        assert (farm <= full + 1e-9).all()
         members = household_sum(model, p.earnings - p.expense)
-        expected = farm + members + income.transfers(h, model.cfg.region) + h.transfer  # + programme transfers
+        standing = income.transfers(h, model.cfg.region, index["rural_transfer_income"])
+        expected = farm + members + standing + h.transfer  # + programme transfers
         np.testing.assert_allclose(h.income, expected, rtol=1e-9, atol=1e-6, err_msg=f"month {m.t}")
         totals.append(expected.sum())
     np.testing.assert_allclose(table(model)["household_income_total"].iloc[1:], totals, rtol=1e-9)
@@ -368,7 +372,8 @@ def test_programme_spending_adds_up(scenario):
         posts, ws = programme(model, "welfare_posts"), programme(model, "workshops")
         paid = m.post_holders_paid
         assert posts.flows["pay"] == pytest.approx(p.earnings[paid].sum())
-        assert posts.flows["pay"] == pytest.approx(model.cfg.policy.welfare_posts.monthly_pay * paid.size)
+        pay = model.cfg.policy.welfare_posts.monthly_pay * model.pay_index["rural_wage_income"]
+        assert posts.flows["pay"] == pytest.approx(pay * paid.size)
         assert (m.awarded_before <= ws.awarded).all(), f"month {m.t}: an award was taken back"
         newly_awarded = int((ws.awarded & ~m.awarded_before).sum())
         assert ws.flows["award"] == pytest.approx(model.cfg.policy.workshops.award_per_worker * newly_awarded)
@@ -382,13 +387,15 @@ def test_programme_spending_adds_up(scenario):
 
 
 def test_migrant_earnings_are_wage_less_living_cost(scenario):
-    """A migrant's earnings this month are the productivity-adjusted wage at the destination less the
-    living cost there (never negative)."""
+    """A migrant's earnings this month are the productivity-adjusted wage at the destination (in this
+    year's money, with tenure pay) less the living cost there (in this year's prices; never negative)."""
     for m in monthly(*scenario, months=12):
-        model, p = m.model, m.model.people
-        d = model.destinations
+        model, p, b = m.model, m.model.people, m.model.cfg.behaviour
+        d, index = model.destinations, model.pay_index
         away = np.flatnonzero(p.dest >= 0)
-        expected = np.maximum(d.wage[p.dest[away]] * p.productivity[away] - d.living[p.dest[away]], 0.0)
+        years = np.minimum((p.tenure[away] - 1) / 12, b.tenure_pay_years)  # tenure moved on after the pay
+        wage = d.wage[p.dest[away]] * index["migrant_wage"] * (1 + b.tenure_pay_growth * years) * p.productivity[away]
+        expected = np.maximum(wage - d.living[p.dest[away]] * index["urban_cpi"], 0.0)
         np.testing.assert_allclose(p.earnings[away], expected, err_msg=f"month {m.t}")
 
 

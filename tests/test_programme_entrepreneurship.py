@@ -44,7 +44,7 @@ def run_with_checks(*overrides: str, months: int = 24):
         assert ent.open[ent.business_of[owners]].all()
         np.testing.assert_array_equal(ent.owner[ent.business_of[owners]], owners)
         assert (p.state[ent.owner[ent.open]] == Labour.ENTREPRENEUR).all()
-        np.testing.assert_allclose(p.earnings[owners], cfg.owner_income)
+        np.testing.assert_allclose(p.earnings[owners], cfg.owner_income * model.pay_index["rural_wage_income"])
         # Workers sit at open businesses of their own village, within the jobs each business has.
         workers = np.flatnonzero(p.state == Labour.BUSINESS_WORKER)
         assert ent.open[p.seat[workers]].all()

@@ -26,6 +26,10 @@ BOOKKEEPING = {"quoted", "assumed", "fitted"}  # the only schema fields with val
 # Figures from outside the reports, in their own sections of figures.yaml (not under `figures:`): the
 # source a quoted entry names (as figures.yaml's heading of the section says) and the value.
 OUTSIDE_REPORTS = {"poverty_line": ("national statistics", FIGURES["poverty_line"]["yuan_per_person_year"])}
+# Yearly levels quoted from national statistics (NBS) and held in the economy config itself (conf/economy/),
+# not in figures.yaml (the shared copy): the entry's figure is the series it quotes, its source names the
+# NBS publication, and its note says how it was read (recalled, to be checked).
+NATIONAL_STATISTICS = "national statistics: NBS "
 
 
 def figure_value(name: str):
@@ -34,7 +38,7 @@ def figure_value(name: str):
 
 def config_files() -> list:
     """(file, config node its keys are relative to) for every file that holds parameter values."""
-    groups = {"region": "region", "behaviour": "behaviour", "policy": "policy"}
+    groups = {"region": "region", "economy": "economy", "behaviour": "behaviour", "policy": "policy"}
     groups |= {f"programme/{d.name}": f"policy.{d.name}" for d in sorted((CONF_DIR / "programme").iterdir())}
     top = [pytest.param(CONF_DIR / "config.yaml", "", id="config")]  # seed, months, poverty line, output
     return top + [
@@ -79,7 +83,14 @@ def test_quoted_values_name_a_figure_and_its_report(path, node):
     """Each quoted entry resolves to a figure whose source is the report file it names."""
     data = yaml.safe_load(path.read_text()) or {}
     for key, ref in (data.get("quoted") or {}).items():
-        if ref["figure"] in OUTSIDE_REPORTS:
+        if ref["source"].startswith(NATIONAL_STATISTICS):
+            from sim.economy import SERIES
+
+            assert node == "economy", f"{path.name}: {key} quotes national statistics outside conf/economy/"
+            assert ref["figure"] == key and key in SERIES, f"{path.name}: {key} must quote its own series"
+            assert isinstance(data[key], dict) and data[key], f"{path.name}: {key} holds no levels by year"
+            assert ref.get("note"), f"{path.name}: {key} needs a note saying what the levels are"
+        elif ref["figure"] in OUTSIDE_REPORTS:
             source = OUTSIDE_REPORTS[ref["figure"]][0]
             assert ref["source"] == source and f"({source})" in FIGURES_TEXT, (
                 f"{path.name}: {key} names the wrong source"

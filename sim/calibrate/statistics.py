@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim import measures
+from sim.programmes.migration import gross_wage
 from sim.state import Labour
 from sim.state import labour_states as declared_states
 
@@ -295,14 +296,16 @@ class StockRetention(Statistic):
 
 @dataclass
 class MeanWage(AtMonth):
-    """Mean gross monthly wage (destination wage times productivity) of the migrants in `group` at the
-    end of month `at`."""
+    """Mean gross monthly wage of the migrants in `group` in month `at`: what the month paid them (the
+    destination wage in that year's money, their tenure pay and productivity; `migration.gross_wage`)."""
 
     group: Group
 
     def measure(self, model, moves):
         who = self.group.select(model, moves)
-        wage = model.destinations.wage[model.people.dest[who]] * model.people.productivity[who]
+        p = model.people
+        paid_at = np.maximum(p.tenure[who] - 1, 0)  # tenure moved on after the month's pay
+        wage = gross_wage(model, who, p.dest[who], paid_at)
         return float(wage.mean()) if who.size else np.nan
 
 

@@ -117,7 +117,9 @@ class Entrepreneurship(SeatEmployers):
         super().pay_workers()
         p, cfg = self.model.people, self.cfg
         owners = self.owner[self.open & (self.owner >= 0)]
-        p.earnings[owners[p.state[owners] == self.owner_state]] += cfg.owner_income
+        p.earnings[owners[p.state[owners] == self.owner_state]] += (
+            cfg.owner_income * self.model.pay_index["rural_wage_income"]
+        )
         running = self.open & (self.loan_left > 0)
         self.spend("interest_subsidy", cfg.loan * cfg.interest_subsidy_rate / 12 * running.sum())
         self.loan_left[running] -= 1

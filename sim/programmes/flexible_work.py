@@ -54,7 +54,7 @@ class FlexibleWork(Programme):
             return []
         m, cfg = self.model, self.cfg
         p, b = m.people, m.cfg.behaviour
-        gain = cfg.pay * p.productivity[searchers] - m.farm_loss(searchers, cfg.home_labour)
+        gain = self.pay() * p.productivity[searchers] - m.farm_loss(searchers, cfg.home_labour)
         value = b.income_weight * gain / 1000 + b.constant_flexible
         value -= b.care_penalty * (1 - cfg.care_compatibility) * p.bound_carer[searchers]
         closed = p.age[searchers] > cfg.max_age
@@ -71,7 +71,11 @@ class FlexibleWork(Programme):
     def pay_workers(self) -> None:
         p = self.model.people
         workers = self.workers()
-        p.earnings[workers] += self.cfg.pay * p.productivity[workers]
+        p.earnings[workers] += self.pay() * p.productivity[workers]
+
+    def pay(self) -> float:
+        """Monthly pay at full productivity this year: base-year pay times the rural wage-income index."""
+        return self.cfg.pay * self.model.pay_index["rural_wage_income"]
 
     def quit_hazard(self, hazard: np.ndarray) -> None:
         hazard[self.workers()] = self.cfg.quit_rate

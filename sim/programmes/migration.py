@@ -1,7 +1,10 @@
 """Work away from home: the labour market at each destination, and migration people arrange
 themselves (always on, with or without a programme).
 
-A migrant sends home the wage less the living cost at the destination. Quit hazards fall with
+A migrant sends home the wage less the living cost at the destination. The wage is the destination's
+base-year wage times the year's migrant-wage index, rising with the years at the destination (tenure
+pay, up to `behaviour.tenure_pay_years`); the living cost follows the consumer-price index (see
+`sim.economy`). Someone weighing a move values the pay of a newcomer. Quit hazards fall with
 tenure (early months are when most give up); programmes may scale them (`quit_factor`). Those who
 quit come home to the farm: their month of return and the length of the spell away are kept on
 `people` (`returned_month`, `months_away`) for the programmes that act on returnees. A bound carer
@@ -20,7 +23,7 @@ from sim.state import Health, Labour, Role, State
 
 
 class Destinations:
-    """Destination attributes as arrays indexed by destination number."""
+    """Destination attributes as arrays indexed by destination number (money in base-year yuan)."""
 
     def __init__(self, region):
         self.names = list(region.destinations)
@@ -34,16 +37,29 @@ class Destinations:
         return self.names.index(name)
 
 
-def net_remittance(model, idx: np.ndarray, dest: np.ndarray) -> np.ndarray:
-    d = model.destinations
-    wage = d.wage[dest] * model.people.productivity[idx]
-    return np.maximum(wage - d.living[dest], 0.0)
+def tenure_factor(behaviour, tenure_months: np.ndarray | int) -> np.ndarray:
+    """Pay relative to a newcomer's after `tenure_months` at the destination:
+    1 + tenure_pay_growth x min(years there, tenure_pay_years)."""
+    years = np.minimum(np.asarray(tenure_months) / 12, behaviour.tenure_pay_years)
+    return 1 + behaviour.tenure_pay_growth * years
+
+
+def gross_wage(model, idx: np.ndarray, dest: np.ndarray, tenure_months: np.ndarray | int) -> np.ndarray:
+    """Monthly wage of persons `idx` at destinations `dest` after `tenure_months` there, this year."""
+    wage = model.destinations.wage[dest] * model.pay_index["migrant_wage"]
+    return wage * tenure_factor(model.cfg.behaviour, tenure_months) * model.people.productivity[idx]
+
+
+def net_remittance(model, idx: np.ndarray, dest: np.ndarray, tenure_months: np.ndarray | int) -> np.ndarray:
+    """Wage less the living cost at the destination, this year (what the household gets)."""
+    living = model.destinations.living[dest] * model.pay_index["urban_cpi"]
+    return np.maximum(gross_wage(model, idx, dest, tenure_months) - living, 0.0)
 
 
 def away_value(model, idx: np.ndarray, dest: int, out_of_pocket: float) -> np.ndarray:
-    """Utility of working at `dest` for persons `idx`, before any programme's bonus."""
+    """Utility of working at `dest` for persons `idx`, before any programme's bonus: a newcomer's pay."""
     p, b, d = model.people, model.cfg.behaviour, model.destinations
-    gain = net_remittance(model, idx, np.full(idx.size, dest)) - model.farm_loss(idx, 0.0)
+    gain = net_remittance(model, idx, np.full(idx.size, dest), 0) - model.farm_loss(idx, 0.0)
     value = b.income_weight * (gain - out_of_pocket / b.upfront_months) / 1000
     value += b.constant_migrate_cross if d.cross[dest] else b.constant_migrate_intra
     value -= b.age_penalty_away * np.maximum(p.age[idx] - 35, 0) / 10
@@ -129,7 +145,7 @@ class Migration(Programme):
         """Remittances of everyone working away, whoever arranged the job: the destination pays."""
         p = self.model.people
         away = np.flatnonzero(p.dest >= 0)
-        p.earnings[away] += net_remittance(self.model, away, p.dest[away])
+        p.earnings[away] += net_remittance(self.model, away, p.dest[away], p.tenure[away])
 
     def quit_hazard(self, hazard: np.ndarray) -> None:
         """Everyone working away, however placed: early months are when most give up."""

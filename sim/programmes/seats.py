@@ -3,7 +3,8 @@
 Each employer kind (a `WorkshopType`-like config) has employers that sit in villages with a number of
 seats. Employers open at a rate that rises with the one-off award per poor worker hired (paid once per
 person, to the employer) and close at a yearly rate, laying off their workers. Pay is a monthly wage
-at full productivity times the worker's productivity, lower in farm-busy months (workers farm then).
+at full productivity (base-year yuan, times the year's rural wage-income index, `sim.economy`) times
+the worker's productivity, lower in farm-busy months (workers farm then).
 A kind that is only partly compatible with caring costs a bound carer utility in proportion.
 """
 
@@ -150,11 +151,12 @@ class SeatEmployers(Programme):
         return opts
 
     def expected_pay(self, idx: np.ndarray, t: int) -> np.ndarray:
-        """Average monthly pay over the year: busy months pay less."""
+        """Average monthly pay over the year, in this year's money: busy months pay less."""
+        m = self.model
         kind = self.types[t]
-        busy_share = len(self.model.cfg.region.busy_months) / 12
+        busy_share = len(m.cfg.region.busy_months) / 12
         season = 1 - busy_share * (1 - kind.busy_month_pay_factor)
-        return kind.piece_wage * self.model.people.productivity[idx] * season
+        return kind.piece_wage * m.pay_index["rural_wage_income"] * m.people.productivity[idx] * season
 
     def admit(self, option: Option, persons: np.ndarray) -> None:
         """Seat each person at an employer of the chosen kind with a free seat in their village."""
@@ -185,7 +187,7 @@ class SeatEmployers(Programme):
         p = m.people
         workers = self.workers()
         t = self.kind_of_state[p.state[workers]]
-        wage = self._wage[t] * (self._busy_factor[t] if m.is_busy_month else 1.0)
+        wage = self._wage[t] * m.pay_index["rural_wage_income"] * (self._busy_factor[t] if m.is_busy_month else 1.0)
         p.earnings[workers] += wage * p.productivity[workers]
 
     def quit_hazard(self, hazard: np.ndarray) -> None:

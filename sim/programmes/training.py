@@ -126,7 +126,7 @@ class Training(Programme):
         course_money = (self.monthly_allowance - m.farm_loss(searchers, 0.0)) * (weight / b.upfront_months)
         value = np.multiply.outer(self.course_months[open_kinds], course_money)
         value += np.take(self.pay_rise_factor[open_kinds], p.certificate[searchers].astype(np.int64), axis=1) * (
-            weight * self.cfg.reference_wage * p.productivity[searchers]
+            weight * self.cfg.reference_wage * m.pay_index["migrant_wage"] * p.productivity[searchers]
         )
         value += b.constant_training
         value[closed] = -np.inf

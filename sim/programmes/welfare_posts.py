@@ -5,7 +5,8 @@ household has no stable income; poorest households first, one post per household
 home" means a bound carer, chronically ill or disabled, or at least `cannot_leave_age` years old.
 "No stable income" means no member in a workshop or away, and a trailing per-capita income below
 `income_threshold` times the poverty line. Each January holders are reviewed against the same
-income rule, with their post pay left out.
+income rule, with their post pay left out. The monthly pay is of the base year, times the year's
+rural wage-income index (`sim.economy`).
 
 A share `care_post_share` of the posts are care posts (爱心妈妈, care of lone elders and left-behind
 children): work that is caring, so fully compatible with a caring duty. They go first to the
@@ -99,17 +100,22 @@ class WelfarePosts(Programme):
     def _review(self) -> None:
         m = self.model
         held = self.holders()
-        without_post = m.income_per_capita[m.people.hh[held]] - 12 * self.cfg.monthly_pay / np.maximum(
+        without_post = m.income_per_capita[m.people.hh[held]] - 12 * self.monthly_pay() / np.maximum(
             m.households.size[m.people.hh[held]], 1
         )
         out = held[without_post >= self.cfg.income_threshold * m.line]
         m.people.release(out)
         self.count("reviewed_out", out.size)
 
+    def monthly_pay(self) -> float:
+        """A post's monthly pay this year: base-year pay times the rural wage-income index."""
+        return self.cfg.monthly_pay * self.model.pay_index["rural_wage_income"]
+
     def pay_workers(self) -> None:
         held = self.holders()
-        self.model.people.earnings[held] += self.cfg.monthly_pay
-        self.spend("pay", self.cfg.monthly_pay * held.size)
+        pay = self.monthly_pay()
+        self.model.people.earnings[held] += pay
+        self.spend("pay", pay * held.size)
 
     def quit_hazard(self, hazard: np.ndarray) -> None:
         hazard[self.holders()] = self.cfg.exit_rate
