@@ -8,8 +8,8 @@ name -> float) at the start of each month from `Economy.index(year)`, so it chan
 each programme multiplies at the point where it pays, and values its options with the same factor.
 
 Which amounts follow which series (and which do not):
-- `migrant_wage`: destination wages (migration, labour cooperation, the training's reference wage);
-- `urban_cpi`: living costs at the destinations;
+- `migrant_wage`: destination wages and living costs (migration, labour cooperation, the training's
+  reference wage);
 - `rural_wage_income`: local wages and piece rates (workshops, local employers, flexible work,
   returnees' businesses and their owners' income) and welfare-post pay;
 - `rural_business_income`: farm income;
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-SERIES = ("migrant_wage", "urban_cpi", "rural_wage_income", "rural_business_income", "rural_transfer_income")
+SERIES = ("migrant_wage", "rural_wage_income", "rural_business_income", "rural_transfer_income")
 
 
 class Economy:

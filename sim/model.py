@@ -47,6 +47,7 @@ class PovertyModel(mesa.Model):
         self.line = income.poverty_line(cfg.poverty_line, self.year)
         self.economy = Economy(cfg.economy)
         self.pay_index = self.economy.index(self.year)  # series -> factor on base-year money (sim/economy.py)
+        self.money_weight = self._money_weight()
 
         self.households.farm_need = cfg.region.farm_labour_need * self.households.size
         care.update_household_counts(self.people, self.households, cfg.region.elder_farm_labour)
@@ -72,18 +73,44 @@ class PovertyModel(mesa.Model):
 
     # ------------------------------------------------------------------ set-up
     def _init_income(self) -> None:
-        """Fill the trailing 12 months as if the initial situation had held for a year: farm income,
-        standing transfers and the pay of those at work at the start (transfers start with the run)."""
+        """The year before the run, simulated without programmes: from the steady state drawn 12 months
+        earlier, labourers leave and come back as they would, and each month's farm income, standing
+        transfers and pay fill the trailing 12 months. So the starting incomes hold the spells of the
+        past year (a migrant of three months was at home farming nine of them; one who came back in
+        the summer sent money home before), and the first year does not churn. The draws are those of
+        months -11..0; the month-0 row is the state at the end of that year."""
         p, h = self.people, self.households
-        p.earnings[:] = 0.0
-        self._each("pay_workers")
-        for month in range(1, 13):
-            farm, h.units = income.farm_income(p, h, self.cfg.region, self.labour_weight, self.farm_weight(month))
-            hh_income = income.household_income(p, h, farm, self.standing_transfers())
-            income.push_income(h, hh_income, month, income.work_earnings(p, h, self.is_work))
+        running, self.programmes = self.programmes, [prog for prog in self.programmes if not prog.lever]
+        self.t = -12
+        for _ in range(12):
+            self._start_month()
+            self._each("start_month")
+            self._offers_and_choices()
+            self._work()
+            self._separations()
+            p.tenure += 1
+            hh_income = income.household_income(p, h, self.farm, self.standing_transfers())
+            income.push_income(h, hh_income, self.t, income.work_earnings(p, h, self.is_work))
+        self.programmes = running
+        self.t = 0
+        self.streams.start_month(0)
+        self.year, self.calendar_month, self.is_busy_month = self.cfg.start_year, 0, False
+        self.line = income.poverty_line(self.cfg.poverty_line, self.year)
+        self.pay_index = self.economy.index(self.year)
+        self.money_weight = self._money_weight()
+        p.expense[:] = 0.0
+        h.transfer[:] = 0.0
+        h.temporary[:] = 0.0
         self.income_per_capita = income.per_capita(h)
         h.poor = self.income_per_capita < self.line
         h.initially_poor = h.poor.copy()
+
+    def _money_weight(self) -> float:
+        """Utility of one yuan a month this year: `behaviour.income_weight` per 1000 yuan of the start
+        year, deflated by the poverty line (what a poor household needs), so that choices weigh real
+        gains: with every amount and the line grown alike, nobody chooses differently."""
+        start = income.poverty_line(self.cfg.poverty_line, self.cfg.start_year)
+        return self.cfg.behaviour.income_weight / 1000 * start / self.line
 
     def _each(self, hook: str, *args) -> None:
         for prog in self.programmes:
@@ -116,6 +143,7 @@ class PovertyModel(mesa.Model):
         self.line = income.poverty_line(self.cfg.poverty_line, self.year)
         if self.calendar_month == 1:
             self.pay_index = self.economy.index(self.year)  # money moves with the year on 1 January
+            self.money_weight = self._money_weight()
         self.is_busy_month = self.calendar_month in self.cfg.region.busy_months
         p, h = self.people, self.households
         p.expense[:] = 0.0

@@ -98,7 +98,6 @@ class EconomyConfig:
     rural_wage_income: dict[int, float] = param("yuan/person/year by year, rural residents' wage income")
     rural_business_income: dict[int, float] = param("yuan/person/year by year, rural net business income")
     rural_transfer_income: dict[int, float] = param("yuan/person/year by year, rural net transfer income")
-    urban_cpi: dict[int, float] = param("index level by year (any base), consumer prices at the destinations")
     quoted: dict[str, Quoted] = field(default_factory=dict)
     assumed: dict[str, str] = field(default_factory=dict)
 

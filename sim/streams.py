@@ -36,6 +36,10 @@ class Streams:
         self._rngs: dict[str, np.random.Generator] = {}
         self.recorder: Callable[[str, int, np.ndarray], None] | None = None  # (decision, month, values)
 
+    def _month_key(self) -> int:
+        """Months before the run (-11..0 of the year before, set-up) key draws of their own."""
+        return self.month if self.month >= 0 else 2**31 - self.month
+
     def start_month(self, month: int) -> None:
         self.month = month
         self._drawn.clear()
@@ -46,7 +50,7 @@ class Streams:
         not depend on `n`, and asking again this month gives the same values."""
         have = self._drawn.get(name)
         if have is None or have.size < n:
-            have = stream(self.seed, name, self.month).random(max(n, 0))
+            have = stream(self.seed, name, self._month_key()).random(max(n, 0))
             self._drawn[name] = have
             if self.recorder is not None:
                 self.recorder(name, self.month, have)
@@ -74,5 +78,5 @@ class Streams:
     def rng(self, name: str) -> np.random.Generator:
         """This month's generator for a programme's own bulk draws (continues within the month)."""
         if name not in self._rngs:
-            self._rngs[name] = stream(self.seed, f"{name}#bulk", self.month)
+            self._rngs[name] = stream(self.seed, f"{name}#bulk", self._month_key())
         return self._rngs[name]

@@ -89,7 +89,7 @@ def test_migrant_pay_in_2018_is_base_times_index(across_new_year):
     paid_at = jan["tenure"][away] - 1  # the pay came before tenure moved on
     wage = d.wage[dest] * ratio(cfg, "migrant_wage", 2018)
     wage = wage * (1 + b.tenure_pay_growth * np.minimum(paid_at / 12, b.tenure_pay_years)) * jan["productivity"][away]
-    living = d.living[dest] * ratio(cfg, "urban_cpi", 2018)
+    living = d.living[dest] * ratio(cfg, "migrant_wage", 2018)
     np.testing.assert_allclose(jan["earnings"][away], np.maximum(wage - living, 0), **EXACT)
     base = cfg.region.destinations["guangdong"]
     assert base.wage * ratio(cfg, "migrant_wage", 2018) == pytest.approx(3300 * 3721 / 3275)
@@ -271,7 +271,7 @@ def test_no_tenure_pay_when_growth_is_zero():
 SMALL = ("scale=0.01", "months=2")
 BAD = [
     (["economy.migrant_wage={2016:3275,2017:-1}"], ["economy.migrant_wage", "-1", "positive"]),
-    (["economy.urban_cpi={}"], ["economy.urban_cpi = {}", "at least one year"]),
+    (["economy.rural_wage_income={}"], ["economy.rural_wage_income = {}", "at least one year"]),
     (["economy.migrant_wage=3000"], ["economy.migrant_wage = 3000", "section"]),
     (["economy.rural_business_income={2016:4741,2030:nan}"], ["economy.rural_business_income.2030 = nan", "finite"]),
     (["economy.migrant_wag={2016:1}"], ["economy.migrant_wag", "did you mean migrant_wage"]),

@@ -395,7 +395,7 @@ def test_migrant_earnings_are_wage_less_living_cost(scenario):
         away = np.flatnonzero(p.dest >= 0)
         years = np.minimum((p.tenure[away] - 1) / 12, b.tenure_pay_years)  # tenure moved on after the pay
         wage = d.wage[p.dest[away]] * index["migrant_wage"] * (1 + b.tenure_pay_growth * years) * p.productivity[away]
-        expected = np.maximum(wage - d.living[p.dest[away]] * index["urban_cpi"], 0.0)
+        expected = np.maximum(wage - d.living[p.dest[away]] * index["migrant_wage"], 0.0)
         np.testing.assert_allclose(p.earnings[away], expected, err_msg=f"month {m.t}")
 
 

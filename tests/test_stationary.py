@@ -48,7 +48,7 @@ def test_nobody_who_cannot_leave_starts_away_and_tenure_fits_the_age():
     assert (p.role[away] == Role.LABOURER).all()
     assert can_leave(model, away).all()
     assert (p.tenure[away] >= 1).all()
-    assert (p.tenure[away] <= (p.age[away] - 16) * 12 + 12).all()
+    assert (p.tenure[away] <= (p.age[away] - 16) * 12 + 24).all()  # a working life, and the year before
 
 
 def test_the_start_follows_the_behaviour_not_an_assumed_share():
@@ -68,11 +68,21 @@ def _shares(model) -> tuple[float, float]:
     return float(np.isin(p.state[lab], AWAY).mean()), float(h.poor[alive].mean())
 
 
-def _drift(months: int, seeds=(0, 1, 2)) -> np.ndarray:
+# Money held at its 2016 level and the line at its 2016 value: what is left is the model's own drift.
+STILL_MONEY = (
+    "economy.migrant_wage={2016:1}",
+    "economy.rural_wage_income={2016:1}",
+    "economy.rural_business_income={2016:1}",
+    "economy.rural_transfer_income={2016:1}",
+    "poverty_line={2016:3200}",
+)
+
+
+def _drift(months: int, *overrides: str, seeds=(0, 1, 2)) -> np.ndarray:
     """(seed, [away share, poor share]) at the end minus at the start, under policy none."""
     out = []
     for seed in seeds:
-        model = make_model("policy=none", "scale=0.05", f"seed={seed}", f"months={months}", agents=False)
+        model = make_model("policy=none", "scale=0.05", f"seed={seed}", f"months={months}", *overrides, agents=False)
         start = _shares(model)
         model.run()
         out.append(np.subtract(_shares(model), start))
@@ -80,16 +90,27 @@ def _drift(months: int, seeds=(0, 1, 2)) -> np.ndarray:
 
 
 def test_the_world_without_programmes_stands_still_over_60_months():
+    drift = _drift(60, *STILL_MONEY)
+    assert np.abs(drift[:, 0]).max() < 0.03, f"share away moved by {drift[:, 0]}"
+    assert np.abs(drift[:, 1]).max() < 0.04, f"share of households poor moved by {drift[:, 1]}"
+
+
+def test_growth_of_incomes_against_the_line_is_the_only_trend():
+    """With the documented growth of pay, farm income and transfers (faster than the line), the shares
+    by labour state still stand still (choices weigh money against the line), and poverty falls."""
     drift = _drift(60)
     assert np.abs(drift[:, 0]).max() < 0.03, f"share away moved by {drift[:, 0]}"
-    assert np.abs(drift[:, 1]).max() < 0.05, f"share of households poor moved by {drift[:, 1]}"
+    assert (drift[:, 1] < -0.02).all(), f"share of households poor moved by {drift[:, 1]}"
 
 
 @pytest.mark.slow
 def test_the_world_without_programmes_stands_still_over_120_months():
-    drift = _drift(120)
+    """Over ten years one trend of the population remains: school leavers outnumber those retiring
+    (the labour force grows about 13%; households do not split and the young do not marry out), so
+    more hands lower poverty by about 6 points. Labour-state shares stay put."""
+    drift = _drift(120, *STILL_MONEY)
     assert np.abs(drift[:, 0]).max() < 0.04, f"share away moved by {drift[:, 0]}"
-    assert np.abs(drift[:, 1]).max() < 0.07, f"share of households poor moved by {drift[:, 1]}"
+    assert np.abs(drift[:, 1]).max() < 0.08, f"share of households poor moved by {drift[:, 1]}"
 
 
 def test_the_start_is_the_same_under_every_policy_mix():

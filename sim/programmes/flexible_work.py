@@ -55,7 +55,7 @@ class FlexibleWork(Programme):
         m, cfg = self.model, self.cfg
         p, b = m.people, m.cfg.behaviour
         gain = self.pay() * p.productivity[searchers] - m.farm_loss(searchers, cfg.home_labour)
-        value = b.income_weight * gain / 1000 + b.constant_flexible
+        value = m.money_weight * gain + b.constant_flexible
         value -= b.care_penalty * (1 - cfg.care_compatibility) * p.bound_carer[searchers]
         closed = p.age[searchers] > cfg.max_age
         if not cfg.allow_disabled:

@@ -3,8 +3,10 @@ themselves (always on, with or without a programme).
 
 A migrant sends home the wage less the living cost at the destination. The wage is the destination's
 base-year wage times the year's migrant-wage index, rising with the years at the destination (tenure
-pay, up to `behaviour.tenure_pay_years`); the living cost follows the consumer-price index (see
-`sim.economy`). Someone weighing a move values the pay of a newcomer. Quit hazards fall with
+pay, up to `behaviour.tenure_pay_years`); the living cost follows the same index (see
+`sim.economy`: a migrant's rent and food in the city rose with city pay, not with the consumer-price
+index; indexed to prices, net remittances would rise twice as fast as wages and draw ever more away).
+Someone weighing a move values the pay of a newcomer. Quit hazards fall with
 tenure (early months are when most give up); programmes may scale them (`quit_factor`). Those who
 quit come home to the farm: their month of return and the length of the spell away are kept on
 `people` (`returned_month`, `months_away`) for the programmes that act on returnees. A bound carer
@@ -52,7 +54,7 @@ def gross_wage(model, idx: np.ndarray, dest: np.ndarray, tenure_months: np.ndarr
 
 def net_remittance(model, idx: np.ndarray, dest: np.ndarray, tenure_months: np.ndarray | int) -> np.ndarray:
     """Wage less the living cost at the destination, this year (what the household gets)."""
-    living = model.destinations.living[dest] * model.pay_index["urban_cpi"]
+    living = model.destinations.living[dest] * model.pay_index["migrant_wage"]
     return np.maximum(gross_wage(model, idx, dest, tenure_months) - living, 0.0)
 
 
@@ -60,7 +62,7 @@ def away_value(model, idx: np.ndarray, dest: int, out_of_pocket: float) -> np.nd
     """Utility of working at `dest` for persons `idx`, before any programme's bonus: a newcomer's pay."""
     p, b, d = model.people, model.cfg.behaviour, model.destinations
     gain = net_remittance(model, idx, np.full(idx.size, dest), 0) - model.farm_loss(idx, 0.0)
-    value = b.income_weight * (gain - out_of_pocket / b.upfront_months) / 1000
+    value = model.money_weight * (gain - out_of_pocket / b.upfront_months)
     value += b.constant_migrate_cross if d.cross[dest] else b.constant_migrate_intra
     value -= b.age_penalty_away * np.maximum(p.age[idx] - 35, 0) / 10
     value += b.schooling_weight_away * (p.skill[idx] - 1)  # low schooling: the reports' first reason to stay

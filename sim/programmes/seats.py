@@ -142,7 +142,7 @@ class SeatEmployers(Programme):
         for row, t in enumerate(kinds):
             kind = self.types[t]
             gain = self.expected_pay(searchers, t) - loss[row]
-            value = b.income_weight * gain / 1000 + getattr(b, self.constant_names[t])
+            value = m.money_weight * gain + getattr(b, self.constant_names[t])
             value -= b.care_penalty * (1 - kind.care_compatibility) * carer
             closed = (self.vacancies[t][village] <= 0) | (age > kind.max_age) | (skill < kind.min_skill)
             if not kind.allow_disabled:

@@ -122,7 +122,7 @@ class Training(Programme):
         disadvantaged = (age >= self.cfg.disadvantaged_age) | (skill == 0) | disabled
         who = ((np.minimum(age, MAX_AGE) * 2 + disadvantaged) * 2 + disabled) * DONE_SETS + self.done[searchers]
         closed = np.take(self.closed_for[open_kinds], who, axis=1) | (self.start[searchers] >= 0)
-        weight = b.income_weight / 1000
+        weight = m.money_weight
         course_money = (self.monthly_allowance - m.farm_loss(searchers, 0.0)) * (weight / b.upfront_months)
         value = np.multiply.outer(self.course_months[open_kinds], course_money)
         value += np.take(self.pay_rise_factor[open_kinds], p.certificate[searchers].astype(np.int64), axis=1) * (
