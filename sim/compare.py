@@ -151,6 +151,8 @@ def markdown(sweep: Sweep, paired: pd.DataFrame, sweep_dir: Path, paired_floor: 
             "are assessed on the calendar year's income per person: above the line, they exit (脱贫) and stay",
             "exited until a later December finds them below it (返贫, back on the ledger). Exited households at",
             "the end, by the channel credited at their exit; returns to poverty over the run. Mean over seeds.",
+            "Exited households include those registered but above the line at the start (they exit at the",
+            "first December), so they may outnumber the monthly count's net exits.",
             "",
             "| mix | registered poor households, end | exited households, end | exited through work |"
             " exited through transfers | exited, other | assessed exits, all years | returns to poverty (返贫) |",
