@@ -20,6 +20,8 @@ from sim import measures
 from sim.aggregate import Sweep, collect, job_dirs
 from sim.paired import BASELINE, interval, paired_differences, spread
 
+FLOOR = "floor"  # the social-security floor alone: the second baseline, when the sweep has it
+
 
 class CompareError(Exception):
     """A comparison that cannot be made (a user's mistake or an empty sweep): nothing is written."""
@@ -56,8 +58,12 @@ def compare(sweep_dir: Path, out_dir: Path | None = None) -> Path:
     paired = paired_differences(sweep.jobs, sweep.swept)
     if not paired.empty:
         paired.to_csv(out / "paired_vs_none.csv", index=False)
+    paired_floor = paired_differences(sweep.jobs, sweep.swept, FLOOR)
+    if not paired_floor.empty:
+        paired_floor = paired_floor[paired_floor["policy"] != BASELINE]
+        paired_floor.to_csv(out / "paired_vs_floor.csv", index=False)
     plot_all(sweep, paired, out)
-    (out / "summary.md").write_text(markdown(sweep, paired, sweep_dir))
+    (out / "summary.md").write_text(markdown(sweep, paired, sweep_dir, paired_floor))
     return out
 
 
@@ -71,6 +77,7 @@ def plot_all(sweep: Sweep, paired: pd.DataFrame, out: Path) -> list[Path]:
     plots = [
         cp.headcount(sweep.monthly, out / "headcount_by_mix.png", year),
         cp.exits_by_channel(sweep.jobs, out / "exits_by_channel.png"),
+        cp.exits_by_group(sweep.jobs, out / "exits_by_group.png"),
         cp.left_behind(sweep.left_behind, out / "left_behind.png"),
     ]
     if not paired.empty and paired["cost_per_additional_exit_yuan"].notna().any():
@@ -92,7 +99,16 @@ def in_mix_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("policy", key=lambda s: s.map(rank), kind="stable")
 
 
-def markdown(sweep: Sweep, paired: pd.DataFrame, sweep_dir: Path) -> str:
+def _mean(g: pd.DataFrame, column: str) -> float:
+    """Mean of a summary column over a group's jobs; NaN for a column that a past sweep lacks."""
+    return g[column].mean() if column in g else float("nan")
+
+
+def _label(key) -> str:
+    return " ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
+
+
+def markdown(sweep: Sweep, paired: pd.DataFrame, sweep_dir: Path, paired_floor: pd.DataFrame | None = None) -> str:
     jobs = in_mix_order(sweep.jobs)
     paired = in_mix_order(paired) if not paired.empty else paired
     combination = ["policy", *[k for k in sweep.swept if k not in ("policy", "seed")]]
@@ -108,46 +124,79 @@ def markdown(sweep: Sweep, paired: pd.DataFrame, sweep_dir: Path) -> str:
         "## Outcomes by policy mix",
         "",
         "Mean over seeds, with the 10-90% range across seeds in brackets. People in poverty: members of",
-        "households whose trailing 12-month net income per person is below the year's poverty line.",
+        "households whose trailing 12-month net income per person is below the year's poverty line (the",
+        "monthly count). Net exits: households poor at the start and not at the end, by the channel of their",
+        "latest exit: through work (a job, a post, a business), through transfers (the minimum living",
+        "guarantee) or other (farm income, standing transfers).",
         "",
-        "| mix | poor people, start | poor people, end | net household exits | spending (million yuan) |"
-        " cost per net exit (yuan) |",
-        "|---|---|---|---|---|---|",
+        "| mix | poor people, start | poor people, end | net household exits | exits through work |"
+        " exits through transfers | spending (million yuan) | cost per net exit (yuan) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     group_cols = ["policy", *[k for k in sweep.swept if k != "policy"]]
     for key, g in jobs.groupby(group_cols, sort=False):
-        label = " ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
         lo, hi = spread(g["poor_people_end"])
         lines.append(
-            f"| {label} | {_fmt(g['poor_people_start'].mean())} | {_fmt(g['poor_people_end'].mean())} "
+            f"| {_label(key)} | {_fmt(g['poor_people_start'].mean())} | {_fmt(g['poor_people_end'].mean())} "
             f"[{_fmt(lo)}-{_fmt(hi)}] | {_fmt(g['net_exits_households'].mean())} | "
+            f"{_fmt(_mean(g, 'net_exits_by_group_work'))} | {_fmt(_mean(g, 'net_exits_by_group_transfers'))} | "
             f"{_fmt(g['spending_total_yuan'].mean(), 1e6, 1)} | {_fmt(g['cost_per_net_exit_yuan'].mean())} |"
         )
-    if not paired.empty:
+    if "exited_households_end" in jobs:
         lines += [
             "",
-            f"## Against no programme (`{BASELINE}`), paired by seed",
+            "## The yearly assessment of the registered poor",
             "",
-            "Each mix is compared with the `none` run of the same seed: both share the population and",
-            "every random draw that the mix does not change, so the difference is the mix's effect.",
-            "Mean difference with its 90% confidence interval over seeds (t distribution).",
+            "Every household is registered poor at the start; each December those on the ledger as poor",
+            "are assessed on the calendar year's income per person: above the line, they exit (脱贫) and stay",
+            "exited until a later December finds them below it (返贫, back on the ledger). Exited households at",
+            "the end, by the channel credited at their exit; returns to poverty over the run. Mean over seeds.",
+            "Exited households include those registered but above the line at the start (they exit at the",
+            "first December), so they may outnumber the monthly count's net exits.",
             "",
-            "| mix | fewer poor people at the end | additional household exits | additional spending"
-            " (million yuan) | cost per additional exit (yuan) |",
-            "|---|---|---|---|---|",
+            "| mix | registered poor households, end | exited households, end | exited through work |"
+            " exited through transfers | exited, other | assessed exits, all years | returns to poverty (返贫) |",
+            "|---|---|---|---|---|---|---|---|",
         ]
-        for key, g in paired.groupby(group_cols, sort=False):
-            label = " ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
+        for key, g in jobs.groupby(group_cols, sort=False):
+            assessed = sum(_mean(g, f"assessed_exits_by_group_{x}") for x in ("work", "transfers", "other"))
+            lines.append(
+                f"| {_label(key)} | {_fmt(_mean(g, 'registered_poor_households_end'))} | "
+                f"{_fmt(_mean(g, 'exited_households_end'))} | {_fmt(_mean(g, 'exited_by_group_work'))} | "
+                f"{_fmt(_mean(g, 'exited_by_group_transfers'))} | {_fmt(_mean(g, 'exited_by_group_other'))} | "
+                f"{_fmt(assessed)} | {_fmt(_mean(g, 'returned_to_poverty'))} |"
+            )
+    for base, table in ((BASELINE, paired), (FLOOR, paired_floor)):
+        if table is None or table.empty:
+            continue
+        table = in_mix_order(table)
+        what = "no programme" if base == BASELINE else "the social-security floor alone"
+        lines += [
+            "",
+            f"## Against {what} (`{base}`), paired by seed",
+            "",
+            f"Each mix is compared with the `{base}` run of the same seed: both share the population and",
+            "every random draw that the mix does not change, so the difference is the mix's effect.",
+            "Mean difference with its 90% confidence interval over seeds (t distribution). Additional exits",
+            "through work and through transfers: net exits of the monthly count, by group of channel.",
+            "",
+            "| mix | fewer poor people at the end | additional household exits | of which through work |"
+            " of which through transfers | additional spending (million yuan) | cost per additional exit (yuan) |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for key, g in table.groupby(group_cols, sort=False):
             cells = []
             for col, scale, digits in (
                 ("reduction_poor_people", 1, 0),
                 ("additional_exits", 1, 0),
+                ("additional_exits_through_work", 1, 0),
+                ("additional_exits_through_transfers", 1, 0),
                 ("additional_spending_yuan", 1e6, 1),
                 ("cost_per_additional_exit_yuan", 1, 0),
             ):
                 m, lo, hi = interval(g[col])
                 cells.append(f"{_fmt(m, scale, digits)} ({_fmt(lo, scale, digits)} to {_fmt(hi, scale, digits)})")
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+            lines.append(f"| {_label(key)} | " + " | ".join(cells) + " |")
     if not sweep.failed.empty:
         lines += ["", "## Failed or unfinished jobs", "", "| job | overrides | error |", "|---|---|---|"]
         for row in sweep.failed.itertuples():

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sim.state import EXIT_GROUPS
+
 STOCK, FLOW, CUMULATIVE, LEVEL = "stock", "flow", "cumulative", "level"
 
 
@@ -29,7 +31,7 @@ class Measure:
     kind: str = STOCK
     scales: bool = True
     over_seeds: str = "mean"
-    group: str = ""  # poverty, income, employment, exits, spending, programme, calendar
+    group: str = ""  # poverty, exit_groups, assessment, income, employment, exits, spending, programme, calendar
     programme: str = ""  # the programme that declares it ("" for the core)
     get: Callable | None = field(default=None, compare=False, repr=False)  # programme -> value, for stocks
 
@@ -55,12 +57,39 @@ CORE = (
     Measure("calendar_month", "Calendar month", "month", LEVEL, False, "first", "calendar"),
     Measure("scale", "Share of the county's households simulated", "share", LEVEL, False, "first", "calendar"),
     Measure("poverty_line", "Poverty line of the year", "yuan/person/year", LEVEL, False, group="poverty"),
-    Measure("poor_people", "People in poor households", "people", STOCK, group="poverty"),
-    Measure("poor_households", "Poor households", "households", STOCK, group="poverty"),
-    Measure("poverty_rate", "Share of people in poor households", "share", LEVEL, False, group="poverty"),
-    Measure("exits", "Households leaving poverty this month", "households", FLOW, group="poverty"),
-    Measure("returns_to_poverty", "Households falling back into poverty this month", "households", FLOW,
+    Measure("poor_people", "People below the line (monthly, trailing 12 months)", "people", STOCK, group="poverty"),
+    Measure("poor_households", "Households below the line (monthly, trailing 12 months)", "households", STOCK,
             group="poverty"),
+    Measure("poverty_rate", "Share of people below the line (monthly, trailing 12 months)", "share", LEVEL, False,
+            group="poverty"),
+    Measure("exits", "Households rising above the line this month (monthly, trailing 12 months)", "households",
+            FLOW, group="poverty"),
+    Measure("returns_to_poverty", "Households falling below the line this month (monthly, trailing 12 months)",
+            "households", FLOW, group="poverty"),
+    *(Measure(f"exits_through_{g}", f"Households rising above the line this month through {g} (monthly)",
+              "households", FLOW, group="exit_groups") for g in EXIT_GROUPS),
+    Measure("exits_total_cum", "Households risen above the line since the start (monthly, trailing 12 months)",
+            "households", CUMULATIVE, group="exit_groups"),
+    *(Measure(f"exits_through_{g}_cum", f"Households risen above the line since the start through {g} (monthly)",
+              "households", CUMULATIVE, group="exit_groups") for g in EXIT_GROUPS),
+    Measure("registered_poor_households", "Registered households on the ledger as poor (yearly assessment)",
+            "households", STOCK, group="assessment"),
+    Measure("registered_poor_people", "People in registered households on the ledger as poor (yearly assessment)",
+            "people", STOCK, group="assessment"),
+    Measure("exited_households", "Registered households exited from poverty (脱贫, yearly assessment)",
+            "households", STOCK, group="assessment"),
+    Measure("assessed_exits", "Households exiting at this month's assessment (December; 0 in other months)",
+            "households", FLOW, group="assessment"),
+    *(Measure(f"assessed_exits_through_{g}", f"Households exiting at this month's assessment through {g} (December)",
+              "households", FLOW, group="assessment") for g in EXIT_GROUPS),
+    Measure("returned_to_poverty", "Exited households assessed poor again this month (返贫; December)",
+            "households", FLOW, group="assessment"),
+    Measure("assessed_exits_cum", "Households exited at the yearly assessments since the start", "households",
+            CUMULATIVE, group="assessment"),
+    *(Measure(f"assessed_exits_through_{g}_cum", f"Households exited at the yearly assessments through {g}",
+              "households", CUMULATIVE, group="assessment") for g in EXIT_GROUPS),
+    Measure("returned_to_poverty_cum", "Returns to poverty (返贫) at the yearly assessments since the start",
+            "households", CUMULATIVE, group="assessment"),
     Measure("labourers", "Labourers (16-64, not in school)", "people", STOCK, group="employment"),
     Measure("income_pc_mean", "Mean net income per person, trailing 12 months", "yuan/person/year", LEVEL, False,
             group="income"),

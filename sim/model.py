@@ -7,6 +7,7 @@ import numpy as np
 
 from sim import care, income
 from sim.agents import Household
+from sim.assessment import Assessment
 from sim.choice import choose, ration
 from sim.economy import Economy
 from sim.measures import catalogue
@@ -60,6 +61,7 @@ class PovertyModel(mesa.Model):
         self._each("start_state")  # who already works at the start: the steady state without programmes
         self._init_income()
         self.cumulative_exits = dict.fromkeys(exit_channels().values(), 0)
+        self.assessment = Assessment(self)  # the ledger: every household registered poor at the start
         self.columns = catalogue(self.destinations.names)
         for prog in self.programmes:
             prog.start_month()  # the month-0 row is the initial state: nothing set-up did counts as a flow
@@ -132,6 +134,7 @@ class PovertyModel(mesa.Model):
         self._each("finish_month")
         self.people.tenure += 1
         exits, returns = self._income_and_poverty()
+        self.assessment.assess()  # acts at the end of December only: the yearly assessment
         self._record(exits, returns)
         self.datacollector.collect(self)
 

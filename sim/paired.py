@@ -10,18 +10,33 @@ from scipy import stats
 BASELINE = "none"
 
 
-def paired_differences(jobs: pd.DataFrame, swept: list[str]) -> pd.DataFrame:
+# Exits by group of channel (work, transfers) in a job's summary: net exits of the monthly count and
+# households exited at the end of the yearly assessment. Absent from sweeps run before they existed.
+GROUP_COLUMNS = {
+    "additional_exits_through_work": "net_exits_by_group_work",
+    "additional_exits_through_transfers": "net_exits_by_group_transfers",
+    "additional_exited_through_work": "exited_by_group_work",
+    "additional_exited_through_transfers": "exited_by_group_transfers",
+}
+
+
+def paired_differences(jobs: pd.DataFrame, swept: list[str], baseline: str = BASELINE) -> pd.DataFrame:
     """Per job (except baseline jobs): reduction in poor people at the end, additional net exits
-    and spending relative to its baseline twin, and the cost per additional exit."""
+    (in all and through work and through transfers) and spending relative to its `baseline` twin,
+    and the cost per additional exit."""
     keys = ["region", "seed", *[k for k in swept if k != "policy"]]
-    base = jobs[jobs["policy"] == BASELINE]
+    base = jobs[jobs["policy"] == baseline]
     if base.empty:
         return pd.DataFrame()
-    cols = ["poor_people_end", "net_exits_households", "spending_total_yuan"]
+    groups = {new: old for new, old in GROUP_COLUMNS.items() if old in jobs}
+    cols = ["poor_people_end", "net_exits_households", "spending_total_yuan", *groups.values()]
     twin = base[keys + cols].rename(columns={c: f"{c}_baseline" for c in cols})
-    merged = jobs[jobs["policy"] != BASELINE].merge(twin, on=keys, how="inner")
+    merged = jobs[jobs["policy"] != baseline].merge(twin, on=keys, how="inner")
+    merged["baseline"] = baseline
     merged["reduction_poor_people"] = merged["poor_people_end_baseline"] - merged["poor_people_end"]
     merged["additional_exits"] = merged["net_exits_households"] - merged["net_exits_households_baseline"]
+    for new, old in GROUP_COLUMNS.items():
+        merged[new] = merged[old] - merged[f"{old}_baseline"] if new in groups else np.nan
     merged["additional_spending_yuan"] = merged["spending_total_yuan"] - merged["spending_total_yuan_baseline"]
     with np.errstate(divide="ignore", invalid="ignore"):
         cost = merged["additional_spending_yuan"] / merged["additional_exits"]

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.assessment import cumulative_by_group
 from sim.measures import FLOW, destination_column, employment_column, exits_column, programme_column
 from sim.programmes import registered
-from sim.state import Labour, channels
+from sim.state import EXIT_GROUPS, Labour, channels
 
 if TYPE_CHECKING:
     from sim.model import PovertyModel
@@ -48,6 +49,25 @@ def measures(model: PovertyModel, exits: np.ndarray, returns: int) -> dict[str, 
         values[employment_column(name)] = int(by_state[code])
     for name, n in model.cumulative_exits.items():
         values[exits_column(name)] = n
+    a = model.assessment
+    monthly_now = a.by_group(h.exit_channel[exits])
+    monthly_cum = cumulative_by_group(model.cumulative_exits)
+    assessed_now = a.exits_by_group()
+    assessed_cum = cumulative_by_group(a.cumulative_exits)
+    for g in EXIT_GROUPS:
+        values[f"exits_through_{g}"] = monthly_now[g]
+        values[f"exits_through_{g}_cum"] = monthly_cum[g]
+        values[f"assessed_exits_through_{g}"] = assessed_now[g]
+        values[f"assessed_exits_through_{g}_cum"] = assessed_cum[g]
+    values["exits_total_cum"] = sum(model.cumulative_exits.values())
+    on_ledger = a.ledger_poor & alive
+    values["registered_poor_households"] = int(on_ledger.sum())
+    values["registered_poor_people"] = int(h.size[on_ledger].sum())
+    values["exited_households"] = int((a.exited & alive).sum())
+    values["assessed_exits"] = a.exits.size
+    values["returned_to_poverty"] = a.returned.size
+    values["assessed_exits_cum"] = sum(a.cumulative_exits.values())
+    values["returned_to_poverty_cum"] = a.cumulative_returns
     away = np.bincount(p.dest[p.dest >= 0], minlength=len(model.destinations.names))
     for name, n in zip(model.destinations.names, away, strict=True):
         values[destination_column(name)] = int(n)

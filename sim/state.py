@@ -166,6 +166,31 @@ def by_channel() -> dict[str, State]:
     return {s.channel: s for s in _registered().values()}
 
 
+EXIT_GROUPS = ("work", "transfers", "other")
+
+
+def exit_group(code: int) -> str:
+    """The group of an exit channel: `work` (a state declared `work`: a job, a post, a business),
+    `transfers` (a programme transfer channel, an exit channel that is no labour state: the
+    minimum living guarantee), or `other` (FARM: farm income, standing transfers, one-off payments)."""
+    s = declared(code)
+    return "transfers" if s.channel_only else "work" if s.work else "other"
+
+
+def exit_groups() -> dict[str, str]:
+    """Exit channel name -> its group (`EXIT_GROUPS`), for every exit channel."""
+    return {name: exit_group(code) for code, name in exit_channels().items()}
+
+
+def exit_group_table() -> np.ndarray:
+    """Index into `EXIT_GROUPS` by exit channel code (-1 for codes that are no exit channel), so a
+    household's `exit_channel` array maps to its group in one lookup."""
+    table = np.full(MAX_CODE + 1, -1, np.int8)
+    for code in exit_channels():
+        table[code] = EXIT_GROUPS.index(exit_group(code))
+    return table
+
+
 def code_of_channel(channel: str) -> int:
     return next(c for c, s in _registered().items() if s.channel == channel)
 

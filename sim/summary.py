@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sim import measures
+from sim.assessment import cumulative_by_group
 from sim.state import AGE_BANDS, SKILL_NAMES, Health, Labour, Role, channels, exit_channels
 
 if TYPE_CHECKING:
@@ -15,8 +16,16 @@ if TYPE_CHECKING:
 
 
 def summarise(model: PovertyModel, table: pd.DataFrame) -> dict:
-    """Counts and amounts at simulation scale (the summary's `scale` says which share of the county)."""
+    """Counts and amounts at simulation scale (the summary's `scale` says which share of the county).
+
+    Two counts of poverty stand side by side: the monthly line crossing (`poor_*`, `net_exits_*`,
+    `gross_exits_*`: trailing 12-month income against the line, every month) and the yearly
+    assessment of the registered poor (`registered_poor_*`, `exited_*`, `assessed_exits_*`,
+    `returned_to_poverty`; see `sim.assessment`). Exits of both are also given by group of channel
+    (`*_by_group`: work, transfers, other; `sim.state.exit_group`)."""
     h = model.households
+    a = model.assessment
+    alive = h.size > 0
     start, end = h.initially_poor, h.poor
     net_exit = start & ~end & (h.size > 0)  # households that died out did not exit poverty
     credited = h.exit_channel[net_exit]
@@ -25,6 +34,10 @@ def summarise(model: PovertyModel, table: pd.DataFrame) -> dict:
     spending = {c.removeprefix("spend_"): float(table[c].sum()) for c in measures.in_group(table, "spending")}
     total = float(table["spend_total"].sum())
     n_net = int(net_exit.sum())
+    exited_end = a.exited & alive
+    exited_by_channel = {
+        name: int((a.assessed_channel[exited_end] == code).sum()) for code, name in exit_channels().items()
+    }
     first, last = table.iloc[0], table.iloc[-1]
     return {
         "months": int(model.t),
@@ -38,7 +51,19 @@ def summarise(model: PovertyModel, table: pd.DataFrame) -> dict:
         "net_exits_households": n_net,
         "net_exits_people": int(h.size[net_exit].sum()),
         "net_exits_by_channel": net_by_channel,
+        "net_exits_by_group": cumulative_by_group(net_by_channel),
         "gross_exits_by_channel": dict(model.cumulative_exits),
+        "gross_exits_by_group": cumulative_by_group(model.cumulative_exits),
+        "registered_poor_households_start": int(first["registered_poor_households"]),
+        "registered_poor_households_end": int((a.ledger_poor & alive).sum()),
+        "registered_poor_people_end": int(h.size[a.ledger_poor & alive].sum()),
+        "exited_households_end": int(exited_end.sum()),
+        "exited_people_end": int(h.size[exited_end].sum()),
+        "exited_by_channel": exited_by_channel,
+        "exited_by_group": cumulative_by_group(exited_by_channel),
+        "assessed_exits_by_channel": dict(a.cumulative_exits),
+        "assessed_exits_by_group": cumulative_by_group(a.cumulative_exits),
+        "returned_to_poverty": int(a.cumulative_returns),
         "spending_total_yuan": total,
         "spending_by_item_yuan": spending,
         "cost_per_net_exit_yuan": total / n_net if n_net else None,

@@ -22,9 +22,10 @@ FLOOR = ("policy=none", "policy.social_security.enabled=true", "seed=4")
 
 
 def no_labour_capacity(model) -> np.ndarray:
-    """Households none of whose labourers can take work: none, or all disabled or bound carers."""
+    """Households none of whose labourers is able to work: none, or all disabled (a bound carer is
+    able to work: a caring duty is no loss of labour capacity)."""
     p = model.people
-    able = (p.role == Role.LABOURER) & (p.health != Health.DISABLED) & ~p.bound_carer
+    able = (p.role == Role.LABOURER) & (p.health != Health.DISABLED)
     return household_sum(model, able.astype(float)) == 0
 
 
@@ -76,7 +77,7 @@ def test_pays_the_gap_to_the_dibao_line(floor_run):
 
 
 def test_only_households_without_labour_capacity_are_paid(floor_run):
-    """Nobody with a labourer able to work (not disabled, not a bound carer) gets the guarantee."""
+    """Nobody with a labourer able to work (not disabled, whether a bound carer or not) gets the guarantee."""
     _, months = floor_run
     for m in months:
         assert not (m["on_floor"] & ~m["no_capacity"]).any(), f"month {m['t']}"

@@ -1,10 +1,17 @@
 """The social-security floor: the minimum living guarantee (低保) for households that cannot work.
 
 Without it the model would count households with nobody able to work as "left behind by employment
-policy" without saying so. A household has no labour capacity when none of its labourers can take
-work: it has no labourer, or every labourer is disabled or a bound carer (a carer may take a
-home-based job, but the guarantee does not ask it to). Such a household is on the floor when its
-trailing 12-month income per person, leaving out the guarantee itself, is below the year's dibao
+policy" without saying so. A household has no labour capacity when none of its labourers is able to
+work: it has no labourer, or every labourer is disabled (`labour_capacity`). A bound carer is able to
+work: a caring duty limits which work (at home, near home, part-time) but is not a loss of labour
+capacity, which is what the guarantee's rule (无劳动能力, 丧失劳动能力) asks. Counting carers as without
+capacity put carer households on the floor and made them, in the full mix, end less poor than
+households free to work: the caring constraint reversed. A chronically ill labourer is able to work
+too: the model's chronic illness lowers pay (`behaviour.chronic_productivity`) and weighs against
+work away, but no programme excludes it, and the guarantee's rule is about the loss of capacity
+(disability, or a serious illness the model's health codes do not separate from chronic illness).
+Such a household is on the floor when its trailing 12-month income per person, leaving out the
+guarantee itself, is below the year's dibao
 line, and it took the guarantee up (one draw per household, so the same households take it up in
 every month and every policy mix). Each month it is paid the gap to the line: (line - own income
 per person) x members / 12, into `households.transfer`. Being paid on last year's income is how the
@@ -57,9 +64,7 @@ class SocialSecurity(Programme):
         """Households with no labour capacity that take the guarantee up, and their sizes: both change
         only with January's demography. Payments still in the 12-month window go with them."""
         p, h = self.model.people, self.model.households
-        able = (p.role == Role.LABOURER) & (p.health != Health.DISABLED) & ~p.bound_carer
-        capacity = np.bincount(p.hh[able], minlength=h.n) > 0
-        found = np.flatnonzero(~capacity & self.takes_up & (h.size > 0))
+        found = np.flatnonzero(~labour_capacity(p, h.n) & self.takes_up & (h.size > 0))
         ring = np.zeros((12, h.n))
         ring[:, self.candidates] = self.paid_ring
         self.candidates, self.paid_ring = found, ring[:, found]
@@ -89,3 +94,10 @@ class SocialSecurity(Programme):
         self.spend("transfer", paid.sum())
         self.count("households", int(on.sum()))
         self.count("people", int(self.size[on].sum()))
+
+
+def labour_capacity(p, n_households: int) -> np.ndarray:
+    """Whether each household has labour capacity: a labourer (16-64, not in school) who is not
+    disabled. Bound carers and the chronically ill count as able (see the module's docstring)."""
+    able = (p.role == Role.LABOURER) & (p.health != Health.DISABLED)
+    return np.bincount(p.hh[able], minlength=n_households) > 0
