@@ -90,6 +90,10 @@ class Assessment:
             self.cumulative_exits[name] += int((channel == code).sum())
         self.cumulative_returns += self.returned.size
 
+    def groups_of(self, channels: np.ndarray) -> np.ndarray:
+        """Group index (into `EXIT_GROUPS`) of each exit channel code; -1 where none."""
+        return np.where(channels >= 0, self._groups[np.maximum(channels, 0)], -1)
+
     def by_group(self, channels: np.ndarray) -> dict[str, int]:
         """Counts of exit channel codes `channels` by group (`EXIT_GROUPS`)."""
         groups = self._groups[channels[channels >= 0]]

@@ -78,6 +78,8 @@ CORE = (
             "people", STOCK, group="assessment"),
     Measure("exited_households", "Registered households exited from poverty (脱贫, yearly assessment)",
             "households", STOCK, group="assessment"),
+    *(Measure(f"exited_people_through_{g}", f"People in households exited from poverty through {g} (yearly assessment)",
+              "people", STOCK, group="assessment") for g in EXIT_GROUPS),
     Measure("assessed_exits", "Households exiting at this month's assessment (December; 0 in other months)",
             "households", FLOW, group="assessment"),
     *(Measure(f"assessed_exits_through_{g}", f"Households exiting at this month's assessment through {g} (December)",

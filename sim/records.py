@@ -64,6 +64,11 @@ def measures(model: PovertyModel, exits: np.ndarray, returns: int) -> dict[str, 
     values["registered_poor_households"] = int(on_ledger.sum())
     values["registered_poor_people"] = int(h.size[on_ledger].sum())
     values["exited_households"] = int((a.exited & alive).sum())
+    exited = np.flatnonzero(a.exited & alive)
+    group = a.groups_of(a.assessed_channel[exited])
+    people = np.bincount(group[group >= 0], weights=h.size[exited][group >= 0], minlength=len(EXIT_GROUPS))
+    for g, n in zip(EXIT_GROUPS, people, strict=True):
+        values[f"exited_people_through_{g}"] = int(n)
     values["assessed_exits"] = a.exits.size
     values["returned_to_poverty"] = a.returned.size
     values["assessed_exits_cum"] = sum(a.cumulative_exits.values())

@@ -192,6 +192,23 @@ class ColumnAt(Statistic):
 
 
 @dataclass
+class ColumnPerStart(Statistic):
+    """The `numerator` columns at the end of `month` per the `denominator` columns at the start
+    (month 0): e.g. people exited through work by the end of 2018 per poor labourer of 2016."""
+
+    numerator: list[str]
+    denominator: list[str]
+    month: int
+
+    def columns(self) -> list[str]:
+        return [*self.numerator, *self.denominator]
+
+    def value(self, model, table):
+        den = float(_at(table, 0)[self.denominator].sum())
+        return float(_at(table, self.month)[self.numerator].sum()) / den if den > 0 else np.nan
+
+
+@dataclass
 class ColumnPerMean(ColumnRatio):
     """Sum of the `numerator` columns over `months` per average month-end value of the `denominator`
     columns over the same months (e.g. rewards paid per migrant in a year)."""
@@ -341,6 +358,7 @@ KINDS: dict[str, type[Statistic]] = {
     "column_total": ColumnTotal,
     "column_at": ColumnAt,
     "column_per_mean": ColumnPerMean,
+    "column_per_start": ColumnPerStart,
     "channel_share": ChannelShare,
     "entries_share": EntriesShare,
     "cohort_retention": CohortRetention,
