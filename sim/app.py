@@ -49,13 +49,18 @@ DEFAULTS = {"region": "yunxi", "policy": "full_mix", "seed": 0, "scale": 0.1, "m
 # A programme not listed shows its first numeric settings, so a new programme appears by itself.
 MAIN_LEVERS: dict[str, tuple[str, ...]] = {  # in the order the sidebar shows them
     "workshops": ("award_per_worker",),
-    "labour_cooperation": ("transport_subsidy_share", "job_search_subsidy", "fairs_per_year", "placements_per_month"),
-    "welfare_posts": ("posts", "monthly_pay"),
-    "training": ("general.places_per_month", "allowance_per_day"),
-    "tech_school": ("places_per_year",),
+    "labour_cooperation": (
+        "transport_subsidy_share",
+        "job_search_subsidy",
+        "fairs_per_year",
+        "placements_per_labourer_month",
+    ),
+    "welfare_posts": ("posts_per_labourer", "monthly_pay"),
+    "training": ("general.places_per_labourer_month", "allowance_per_day"),
+    "tech_school": ("places_per_labourer_year",),
     "local_employers": ("award_per_worker",),
     "entrepreneurship": ("startup_subsidy", "loan"),
-    "flexible_work": ("jobs", "pay"),
+    "flexible_work": ("jobs_per_labourer", "pay"),
     "employment_services": ("offer_rounds_per_year",),
     "return_monitoring": ("detection_rate",),
     "rewards": ("amount",),

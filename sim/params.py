@@ -24,6 +24,21 @@ class Quoted:
 
 
 @dataclass
+class Uncertain:
+    """A value no report pins down (a capacity, pay or size): the config holds the central value, which
+    lies in [low, high]; `reason` says where the bounds come from (e.g. the period of a cumulative
+    count). `figures` and `source` name the figures the bounds are derived from, if any, and `note`
+    holds the arithmetic. The sensitivity analysis samples these ranges (`sim.uncertainty`)."""
+
+    low: float = MISSING
+    high: float = MISSING
+    reason: str = MISSING
+    figures: list[str] = field(default_factory=list)
+    source: str = ""
+    note: str = ""
+
+
+@dataclass
 class Fitted:
     """A value fitted by calibration (`python -m sim.calibrate`): the search bounds, the targets of
     conf/targets/ it was fitted to, and how well they pin it down (see sim/calibrate/fit.py)."""
@@ -42,10 +57,12 @@ class Fitted:
 @dataclass
 class Documented:
     """A config section whose values say where they come from: `quoted` (key -> figure and report)
-    and `assumed` (key -> one-line reason). Keys are relative to the section."""
+    and `assumed` (key -> one-line reason) and `uncertain` (key -> range and reason). Keys are relative
+    to the section."""
 
     quoted: dict[str, Quoted] = field(default_factory=dict)
     assumed: dict[str, str] = field(default_factory=dict)
+    uncertain: dict[str, Uncertain] = field(default_factory=dict)
 
 
 @dataclass

@@ -6,7 +6,8 @@ place to read it (a value they leave out is refused as missing). Only the bookke
 `assumed`, `fitted`) and nested sections have defaults. Hydra enforces keys and types when composing;
 `sim.validate` enforces ranges and cross-field rules before a run starts.
 Provenance (which value is quoted from which report, which is assumed and why) lives beside the values
-in each config file, under `quoted:` and `assumed:`; `tests/test_provenance.py` checks it.
+in each config file, under `quoted:`, `assumed:` and `uncertain:` (a range for a value no report pins
+down); `tests/test_provenance.py` checks it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field, make_dataclass
 
 from omegaconf import MISSING
 
-from sim.params import Fitted, Quoted, param
+from sim.params import Fitted, Quoted, Uncertain, param
 
 
 @dataclass
@@ -113,6 +114,7 @@ class PolicyBase:
     name: str = MISSING
     quoted: dict[str, Quoted] = field(default_factory=dict)
     assumed: dict[str, str] = field(default_factory=dict)
+    uncertain: dict[str, Uncertain] = field(default_factory=dict)
 
 
 @dataclass

@@ -147,6 +147,11 @@ def test_app_in_a_browser(server, tmp_path):
 
             award.fill("4000")
             award.press("Enter")
+            # Workshops open a few a year per county (Bazhong's stocks): the award alone shows little in
+            # 3 months, so a lever that acts at once is moved too.
+            ticket = page.locator(".lever-labour_cooperation-transport_subsidy_share input")
+            ticket.fill("1")
+            ticket.press("Enter")
             page.locator(".reset-button").click()
             expect(page.locator(".config-problem")).to_have_count(0)
             for month in (1, 2, 3):
@@ -155,6 +160,7 @@ def test_app_in_a_browser(server, tmp_path):
             expect(page.locator(".caption-poverty")).to_contain_text("Mar 2016")
             expect(page.locator(".household-panel")).to_contain_text("Mar 2016 (month 3)")
             expect(page.locator(".command-line")).to_contain_text(f"{AWARD}=4000")
+            expect(page.locator(".command-line")).to_contain_text("policy.labour_cooperation.transport_subsidy_share=1")
 
             # What the browser shows is the run of these settings, computed here independently.
             session = app.Session(page.locator(".command-line").inner_text().split()[3:])

@@ -198,14 +198,17 @@ def test_regional_mix_runs_its_programmes_only(mix):
 
 
 def test_regional_mixes_set_what_their_reports_say():
-    """Hainan 2022 raised the awards per poor worker to 4000 yuan (workshops from 1000, employment
-    bases from 2000); Bazhong's workshops are factory-type and family ones, no cooperative ones."""
+    """Hainan 2022 raised the awards per poor worker to 4000 yuan (workshops from Shandong's 1000;
+    local employers otherwise get Bazhong's 145); Bazhong's workshops are factory-type and family ones,
+    no cooperative ones."""
     full, hainan, bazhong = (
         make_model(f"policy={mix}", agents=False).cfg.policy for mix in ("full_mix", "hainan_2022", "bazhong_2018")
     )
-    assert (full.workshops.award_per_worker, full.local_employers.award_per_worker) == (1000, 2000)
+    assert (full.workshops.award_per_worker, full.local_employers.award_per_worker) == (1000, 145)
     assert (hainan.workshops.award_per_worker, hainan.local_employers.award_per_worker) == (4000, 4000)
     assert hainan.workshops.quoted["award_per_worker"].figure == "hainan_workshop_subsidy_2022"
     assert hainan.local_employers.quoted["award_per_worker"].figure == "hainan_base_subsidy_2022"
-    assert (bazhong.workshops.coop.initial, bazhong.workshops.coop.openings_per_year) == (0, 0)
-    assert bazhong.workshops.factory.initial > 0 and bazhong.workshops.home.initial > 0
+    coop = bazhong.workshops.coop
+    assert (coop.initial_per_labourer, coop.openings_per_labourer_year) == (0, 0)
+    ws = bazhong.workshops
+    assert ws.factory.openings_per_labourer_year > 0 and ws.home.openings_per_labourer_year > 0

@@ -16,9 +16,18 @@ BAD_VALUES = [
         ["policy.labour_cooperation.transport_subsidy_share", "1.5", "allowed from 0 to 1"],
     ),
     ("policy.labour_cooperation.transport_subsidy_share=-0.1", ["transport_subsidy_share", "-0.1", "from 0 to 1"]),
-    ("policy.welfare_posts.posts=-5", ["policy.welfare_posts.posts", "-5", "allowed at least 0"]),
-    ("policy.labour_cooperation.places_per_fair=-1", ["policy.labour_cooperation.places_per_fair", "-1", "at least 0"]),
-    ("policy.workshops.factory.initial=-3", ["policy.workshops.factory.initial", "-3", "at least 0"]),
+    (
+        "policy.welfare_posts.posts_per_labourer=-5",
+        ["policy.welfare_posts.posts_per_labourer", "-5", "allowed from 0 to 1"],
+    ),
+    (
+        "policy.labour_cooperation.places_per_fair_per_labourer=-1",
+        ["policy.labour_cooperation.places_per_fair_per_labourer", "-1", "from 0 to 1"],
+    ),
+    (
+        "policy.workshops.factory.initial_per_labourer=-3",
+        ["policy.workshops.factory.initial_per_labourer", "-3", "from 0 to 1"],
+    ),
     ("policy.workshops.factory.seats_mean=0", ["policy.workshops.factory.seats_mean", "0", "at least 1"]),
     ("region.households=0", ["region.households", "0", "at least 1"]),
     ("months=0", ["months", "0", "allowed from 1 to 600"]),
@@ -126,12 +135,12 @@ def test_value_left_out_of_the_config_files_is_refused():
     cfg = OmegaConf.create(OmegaConf.to_container(compose_config([]), resolve=True))
     OmegaConf.set_struct(cfg, False)
     del cfg.region["farm_floor"]
-    del cfg.policy.workshops.factory["initial"]
+    del cfg.policy.workshops.factory["initial_per_labourer"]
     with pytest.raises(ConfigError) as err:
         to_run_config(cfg)
     problems = err.value.problems
     assert len(problems) == 2, problems
-    assert problems[0].startswith("policy.workshops.factory.initial: missing value"), problems
+    assert problems[0].startswith("policy.workshops.factory.initial_per_labourer: missing value"), problems
     assert problems[1].startswith("region.farm_floor: missing value"), problems
 
 
@@ -148,7 +157,7 @@ TYPOS = [
     ("policy.workshops.award_per_wrker=3", "did you mean award_per_worker"),
     ("polcy.workshops.enabled=true", "did you mean policy"),
     ("behaviour.serch_rate=0.2", "did you mean search_rate"),
-    ("policy.welfare_posts.post=10", "did you mean posts"),
+    ("policy.welfare_posts.posts_per_labourr=0.01", "did you mean posts_per_labourer"),
     ("policy.labour_cooperation.fair_destinaton=guangdong", "did you mean fair_destination"),
 ]
 

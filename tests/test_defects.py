@@ -33,7 +33,11 @@ def organised_share_intra(*overrides: str, months: int = 8) -> float:
 def test_destinations_sharing_one_capacity_are_rationed_jointly_not_in_list_order():
     """Placements to several destinations share one monthly capacity. Before the fix the first listed
     destination took it all when it bound (0% intra-province; 97% with the list swapped)."""
-    scarce = ("scale=0.2", "policy.labour_cooperation.placements_per_month=150", "behaviour.search_rate=0.5")
+    scarce = (
+        "scale=0.2",
+        "policy.labour_cooperation.placements_per_labourer_month=0.00205",
+        "behaviour.search_rate=0.5",
+    )
     listed = organised_share_intra(
         *scarce, "policy.labour_cooperation.placement_destinations=[guangdong,intra_province]"
     )

@@ -79,6 +79,6 @@ def test_common_random_numbers_until_programmes_act():
     """Two mixes with one seed share their history until a programme changes someone's state: with
     welfare posts closed to everyone, the posts mix runs exactly like no programme."""
     none = run_table("policy=none", "seed=3")
-    closed = run_table("policy=welfare_posts", "seed=3", "policy.welfare_posts.posts=0")
+    closed = run_table("policy=welfare_posts", "seed=3", "policy.welfare_posts.posts_per_labourer=0")
     programme_columns = [c for c in none.columns if c.startswith(("welfare_posts_", "spend_"))]
     pd.testing.assert_frame_equal(none.drop(columns=programme_columns), closed.drop(columns=programme_columns))

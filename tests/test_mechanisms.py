@@ -237,7 +237,9 @@ def test_welfare_posts_within_number_and_one_per_household(scenario):
     for m in monthly(*scenario):
         cfg, p = m.model.cfg, m.model.people
         holders = np.flatnonzero(p.state == Labour.WELFARE_POST)
-        assert holders.size <= round(cfg.policy.welfare_posts.posts * cfg.scale), f"month {m.t}"
+        assert holders.size <= programme(m.model, "welfare_posts").posts, f"month {m.t}"
+        posts_rate = cfg.policy.welfare_posts.posts_per_labourer
+        assert programme(m.model, "welfare_posts").posts == round(posts_rate * cfg.region.labourers * cfg.scale)
         assert np.unique(p.hh[holders]).size == holders.size, f"month {m.t}: two posts in one household"
 
 
@@ -299,8 +301,8 @@ def test_organised_departures_within_capacity(scenario):
         if subsidised_before is None:
             subsidised_before = np.zeros(p.n, bool)  # nobody departed through the programme at set-up
         placements, fair_departures = lc.flows["placements"], lc.flows["fair_departures"]
-        assert placements <= math.ceil(lc_cfg.placements_per_month * scale), f"month {m.t}"
-        assert fair_departures <= round(lc_cfg.places_per_fair * scale) * lc.fairs_this_month(), f"month {m.t}"
+        assert placements <= math.ceil(lc_cfg.placements_per_labourer_month * model.cfg.region.labourers * scale)
+        assert fair_departures <= lc.places_per_fair * lc.fairs_this_month(), f"month {m.t}"
         new = (p.state == Labour.MIGRANT_ORGANISED) & (p.tenure == 1)
         assert new.sum() <= placements + fair_departures
         assert (subsidised_before <= lc.subsidised).all(), f"month {m.t}: a subsidy record was taken back"
@@ -333,13 +335,15 @@ def test_boosted_run_reaches_every_capacity():
         ws, lc = programme(model, "workshops"), programme(model, "labour_cooperation")
         occupied = np.bincount(p.seat[np.isin(p.state, WORKSHOP_STATES)], minlength=ws.seats.size)
         reached["workshop seats"] |= bool((ws.open & (occupied == ws.seats)).any())
+        labourers = model.cfg.region.labourers * scale
         reached["placements"] |= lc.flows["placements"] >= math.floor(
-            cfg.labour_cooperation.placements_per_month * scale
+            cfg.labour_cooperation.placements_per_labourer_month * labourers
         )
         fairs = lc.fairs_this_month()
-        places = round(cfg.labour_cooperation.places_per_fair * scale)
+        places = round(cfg.labour_cooperation.places_per_fair_per_labourer * labourers)
         reached["fair places"] |= fairs > 0 and lc.flows["fair_departures"] == places * fairs
-        reached["posts"] |= (p.state == Labour.WELFARE_POST).sum() == round(cfg.welfare_posts.posts * scale)
+        posts = round(cfg.welfare_posts.posts_per_labourer * labourers)
+        reached["posts"] |= (p.state == Labour.WELFARE_POST).sum() == posts
     assert all(reached.values()), reached
 
 

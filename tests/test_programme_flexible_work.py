@@ -19,7 +19,7 @@ def test_jobs_only_in_slack_months_within_capacity():
     were eligible (age limit, ledger), and each earns the flexible pay times productivity."""
     model = make_model(*ON, "policy.targeting.enabled=true", "policy.targeting.identified_share=0.6", "months=24")
     fw, cfg = programme(model, "flexible_work"), model.cfg.policy.flexible_work
-    jobs = round(cfg.jobs * model.cfg.scale)
+    jobs = round(cfg.jobs_per_labourer * model.cfg.region.labourers * model.cfg.scale)
     busy_months_seen, filled = 0, False
     for _ in range(24):
         was_flexible = np.flatnonzero(model.people.state == Labour.FLEXIBLE)
@@ -70,7 +70,7 @@ def test_caring_is_largely_compatible():
 @pytest.mark.parametrize("month", [5, 9])
 def test_no_options_in_busy_months(month):
     """In a busy month the programme offers nothing, however many jobs it has."""
-    model = make_model(*ON, "policy.flexible_work.jobs=100000", f"months={month}")
+    model = make_model(*ON, "policy.flexible_work.jobs_per_labourer=1", f"months={month}")
     model.run()
     assert model.is_busy_month
     assert programme(model, "flexible_work").options(np.arange(model.people.n)) == []
@@ -79,7 +79,7 @@ def test_no_options_in_busy_months(month):
 def test_switched_off_changes_nothing():
     """Off, there is no flexible work, and its settings change nothing."""
     base = make_model("policy=workshops", "months=12", agents=False)
-    tweaked = make_model("policy=workshops", "months=12", "policy.flexible_work.jobs=50000", agents=False)
+    tweaked = make_model("policy=workshops", "months=12", "policy.flexible_work.jobs_per_labourer=0.68", agents=False)
     for model in (base, tweaked):
         model.run()
     assert programme(base, "flexible_work") is None

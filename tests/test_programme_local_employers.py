@@ -94,7 +94,7 @@ def test_switched_off_changes_nothing():
     base = make_model("policy=workshops", "months=12", agents=False)
     tweaked = make_model(
         "policy=workshops", "months=12", "policy.local_employers.award_per_worker=9999",
-        "policy.local_employers.firm.initial=500", agents=False,
+        "policy.local_employers.firm.initial_per_labourer=0.0068", agents=False,
     )  # fmt: skip
     for model in (base, tweaked):
         model.run()

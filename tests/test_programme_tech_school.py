@@ -17,7 +17,7 @@ SCHOOL = (
     *JOBS,
     "policy.tech_school.enabled=true",
     "policy.tech_school.years=1",
-    "policy.tech_school.places_per_year=600",
+    "policy.tech_school.places_per_labourer_year=0.0082",  # 600 a year in Yunxi
 )
 
 
@@ -69,7 +69,7 @@ def test_enrolment_in_january_only_of_young_labourers_without_work(school_run):
     model, months = school_run
     cfg = model.cfg.policy.tech_school
     p = model.people
-    places = cfg.places_per_year * model.cfg.scale
+    places = cfg.places_per_labourer_year * model.cfg.region.labourers * model.cfg.scale
     enrolled_ever = []
     for m in months:
         new = np.flatnonzero((m["state"] == Labour.TECH_SCHOOL) & (m["state_before"] != Labour.TECH_SCHOOL))

@@ -22,7 +22,7 @@ BUSY = (
     *TRAINING,
     "behaviour.search_rate=0.3",
     "behaviour.constant_training=1",
-    "policy.training.brand.places_per_month=100",
+    "policy.training.brand.places_per_labourer_month=0.00137",  # 100 a month in Yunxi
 )
 
 
@@ -252,7 +252,7 @@ def test_placed_graduates_search_with_priority_for_the_placement_months(busy_run
 def test_without_places_training_changes_nothing():
     """Switched on with no places it leaves the run as it is switched off; switched off, its columns
     are zero."""
-    no_places = [f"policy.training.{k}.places_per_month=0" for k in KINDS]
+    no_places = [f"policy.training.{k}.places_per_labourer_month=0" for k in KINDS]
     on = make_model(*TRAINING, *no_places, "months=14", agents=False)
     off = make_model(*JOBS, "months=14", agents=False)
     on.run()

@@ -38,7 +38,7 @@ def valid_overrides(draw) -> list[str]:
         f"poverty_line={{2014:{first:.1f},2020:{first + rise:.1f}}}",
         f"policy.labour_cooperation.transport_subsidy_share={draw(st.floats(0, 1)):.3f}",
         f"policy.workshops.award_per_worker={draw(st.integers(0, 6000))}",
-        f"policy.welfare_posts.posts={draw(st.integers(0, 3000))}",
+        f"policy.welfare_posts.posts_per_labourer={draw(st.floats(0, 0.04)):.5f}",
         f"behaviour.search_rate={draw(st.floats(0, 1)):.3f}",
     ]
 

@@ -1,6 +1,8 @@
 """Provenance: every quoted value names a figure of data/figures.yaml and that figure's report; every
-fitted value names its calibration targets; every other parameter in the config files is stated as an
-assumption with a reason. Every calibration target (conf/targets/) names figures and their report."""
+fitted value names its calibration targets; a value no report pins down is `uncertain:` with a range
+that holds it (and, where figures give the bounds, names them); every other parameter in the config
+files is stated as an assumption with a reason. Every calibration target (conf/targets/) names figures
+and their report."""
 
 from __future__ import annotations
 
@@ -20,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIGURES_TEXT = (ROOT / "data" / "figures.yaml").read_text()
 FIGURES = yaml.safe_load(FIGURES_TEXT)
 REPORT_FILES = {key: text.split(" — ")[0] for key, text in FIGURES["sources"].items()}
-NOT_PARAMETERS = {"name", "quoted", "assumed", "fitted", "enabled", "defaults", "hydra"}
-BOOKKEEPING = {"quoted", "assumed", "fitted"}  # the only schema fields with values of their own
+NOT_PARAMETERS = {"name", "quoted", "assumed", "fitted", "uncertain", "enabled", "defaults", "hydra"}
+BOOKKEEPING = {"quoted", "assumed", "fitted", "uncertain"}  # the only schema fields with values of their own
 
 # Figures from outside the reports, in their own sections of figures.yaml (not under `figures:`): the
 # source a quoted entry names (as figures.yaml's heading of the section says) and the value.
@@ -105,9 +107,9 @@ def test_quoted_values_name_a_figure_and_its_report(path, node):
 
 @pytest.mark.parametrize(("path", "node"), config_files())
 def test_every_parameter_is_quoted_or_assumed(path, node):
-    """No value in a config file is left without a source, a fit or a stated reason."""
+    """No value in a config file is left without a source, a fit, a range or a stated reason."""
     data = yaml.safe_load(path.read_text()) or {}
-    documented = set(data.get("quoted") or {}) | set(data.get("assumed") or {}) | set(data.get("fitted") or {})
+    documented = {k for kind in ("quoted", "assumed", "fitted", "uncertain") for k in data.get(kind) or {}}
     for key in leaf_keys(data):
         parts = key.split(".")
         covered = any(".".join(parts[:n]) in documented for n in range(1, len(parts) + 1))
@@ -170,7 +172,60 @@ def schema_leaves(obj, prefix: str = "") -> list[str]:
 
 
 def documented(section) -> set[str]:
-    return set(section.quoted) | set(section.assumed) | set(getattr(section, "fitted", {}))
+    return (
+        set(section.quoted)
+        | set(section.assumed)
+        | set(getattr(section, "fitted", {}))
+        | set(getattr(section, "uncertain", {}))
+    )
+
+
+ALL_FIGURES = FIGURES["figures"] | FIGURES["more_figures"]
+
+
+def file_value(data: dict, key: str):
+    """The value a config file sets for a dotted key, or None if the file leaves it to another."""
+    for part in key.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+@pytest.mark.parametrize(("path", "node"), config_files())
+def test_uncertain_values_have_a_range_that_holds_them(path, node):
+    """Each `uncertain:` entry: low < high, a reason, the file's value (if it sets one) within
+    [low, high], not also quoted; the figures it names exist and its source is one of their reports."""
+    data = yaml.safe_load(path.read_text()) or {}
+    for key, entry in (data.get("uncertain") or {}).items():
+        schema_field(node, key)  # the key exists
+        low, high = entry["low"], entry["high"]
+        assert low < high, f"{path.name}: {key} has low {low} >= high {high}"
+        assert str(entry.get("reason", "")).strip(), f"{path.name}: {key} gives no reason for its range"
+        assert key not in (data.get("quoted") or {}), f"{path.name}: {key} is both quoted and uncertain"
+        value = file_value(data, key)
+        if value is not None:
+            assert low <= value <= high, f"{path.name}: {key} = {value} outside [{low}, {high}]"
+        figures = entry.get("figures") or []
+        for name in figures:
+            assert name in ALL_FIGURES, f"{path.name}: {key} cites unknown figure {name}"
+        if figures:
+            reports = {REPORT_FILES[ALL_FIGURES[n]["source"]] for n in figures}
+            assert entry.get("source") in reports, (
+                f"{path.name}: {key} names {entry.get('source')}, not a report of its figures"
+            )
+            assert entry.get("note"), f"{path.name}: {key} names figures but gives no arithmetic (note)"
+
+
+@pytest.mark.parametrize("mix", MIXES)
+def test_uncertain_values_of_a_run_lie_in_their_ranges(mix):
+    """Under every policy mix, each ranged setting's value in the run config lies in its range."""
+    from sim.uncertainty import ranged_settings
+
+    settings = ranged_settings(load([f"policy={mix}"]))
+    assert len(settings) >= 20
+    outside = [f"{s.key} = {s.value} not in [{s.low}, {s.high}]" for s in settings if not s.inside]
+    assert not outside, outside
 
 
 @pytest.mark.parametrize(

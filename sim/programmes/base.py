@@ -59,6 +59,12 @@ class Programme:
         self.cfg = getattr(model.cfg.policy, self.name) if self.settings is not None else None
         self.flows = {m.name: 0.0 if m.unit == "yuan" else 0 for m in self.measures if m.kind == FLOW}
 
+    def per_labourer(self, rate: float) -> float:
+        """A capacity given per poor labourer (a stock, or a flow per month or year) for the simulated
+        county: the rate times the region's poor labourers times the simulated share (`scale`), so a
+        region of any size gets its capacity from the same rate."""
+        return rate * self.model.cfg.region.labourers * self.model.cfg.scale
+
     # ------------------------------------------------------------------ bookkeeping
     def spend(self, item: str, amount: float) -> None:
         self.flows[item] += float(amount)

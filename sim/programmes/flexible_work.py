@@ -30,7 +30,7 @@ class FlexibleWork(Programme):
     def __init__(self, model):
         super().__init__(model)
         self.flexible = self.codes["FLEXIBLE"]
-        self.jobs = round(self.cfg.jobs * model.cfg.scale)
+        self.jobs = round(self.per_labourer(self.cfg.jobs_per_labourer))
         self.vacancies = np.zeros(1, np.int64)  # one county-wide capacity group
         self._workers = np.zeros(0, np.int64)  # everyone hired since, some of whom may have left
 

@@ -47,9 +47,8 @@ class LabourCooperation(Programme):
         d = model.destinations
         self.fair_dest = d.index(self.cfg.fair_destination)
         self.placement_dest = [d.index(n) for n in self.cfg.placement_destinations]
-        scale = model.cfg.scale
-        self.places_per_fair = round(self.cfg.places_per_fair * scale)
-        self.placements_per_month = self.cfg.placements_per_month * scale
+        self.places_per_fair = round(self.per_labourer(self.cfg.places_per_fair_per_labourer))
+        self.placements_per_month = self.per_labourer(self.cfg.placements_per_labourer_month)
         self.month_capacity = np.zeros(1, np.int64)  # shared by all placement destinations
         self.subsidised = np.zeros(model.people.n, bool)  # got the job-search subsidy already
         self.organised = self.codes["MIGRANT_ORGANISED"]

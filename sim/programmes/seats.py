@@ -54,7 +54,7 @@ class SeatEmployers(Programme):
         self.seats = np.zeros(0, np.int32)
         self.open = np.zeros(0, bool)
         for t, kind in enumerate(self.types):
-            self.open_employers(t, round(kind.initial * model.cfg.scale))
+            self.open_employers(t, round(self.per_labourer(kind.initial_per_labourer)))
         self.vacancies = np.zeros((len(self.kinds), n_vil), np.int64)
         self.free = self.seats.copy()  # free seats per employer; nobody is seated before the first month
         self.awarded = np.zeros(model.people.n, bool)  # the award was paid for this person already
@@ -83,7 +83,9 @@ class SeatEmployers(Programme):
     def opening_rate(self, t: int) -> float:
         """Expected openings this month for kind t, rising with the award per worker."""
         award = self.cfg.award_per_worker / self.cfg.award_reference
-        return self.types[t].openings_per_year / 12 * self.model.cfg.scale * (1 + self.cfg.award_elasticity * award)
+        return (
+            self.per_labourer(self.types[t].openings_per_labourer_year) / 12 * (1 + self.cfg.award_elasticity * award)
+        )
 
     def workers(self) -> np.ndarray:
         """Persons in this programme's seat states. Only `admit` seats anyone, so the list it keeps,

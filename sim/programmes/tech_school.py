@@ -81,7 +81,7 @@ class TechSchool(Programme):
         self.offered[offered] = True
         u = m.streams.for_persons("tech_school.enrol", offered)
         willing = offered[u < cfg.enrol_rate]
-        places = cfg.places_per_year * m.cfg.scale
+        places = self.per_labourer(cfg.places_per_labourer_year)
         places = int(places) + int(m.streams.one("tech_school.places") < places - int(places))
         enrolled = willing[np.argsort(u[u < cfg.enrol_rate])][:places]
         p.set_state(enrolled, self.student)

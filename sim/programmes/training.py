@@ -94,7 +94,7 @@ class Training(Programme):
         busy = intake_month in m.cfg.region.busy_months
         u = m.streams.per_slot("training.places", len(self.courses))
         for k, course in enumerate(self.courses):
-            places = 0.0 if course.slack_months_only and busy else course.places_per_month * m.cfg.scale
+            places = 0.0 if course.slack_months_only and busy else self.per_labourer(course.places_per_labourer_month)
             self.capacity[k, 0] = int(places) + int(u[k] < places - int(places))
 
     def _start(self, persons: np.ndarray) -> None:

@@ -38,7 +38,7 @@ class WelfarePosts(Programme):
 
     def __init__(self, model):
         super().__init__(model)
-        self.posts = round(self.cfg.posts * model.cfg.scale)
+        self.posts = round(self.per_labourer(self.cfg.posts_per_labourer))
         self.post = self.codes["WELFARE_POST"]
         self.excluding = (*labour_states(stable=True), self.post)  # a household with stable work or a post
         self.care_posts = round(self.cfg.care_post_share * self.posts)

@@ -9,7 +9,7 @@ from sim.params import ProgrammeConfig, param
 
 @dataclass
 class FlexibleWorkConfig(ProgrammeConfig):
-    jobs: int = param("flexible jobs open in a slack month, county-wide", ge=0)
+    jobs_per_labourer: float = param("flexible jobs open in a slack month per poor labourer", ge=0, le=1)
     pay: float = param("yuan/month at full productivity: home handicraft, hourly and seasonal work", ge=0)
     care_compatibility: float = param("0: incompatible with caring, 1: fully", ge=0, le=1)
     home_labour: float = param("farm labour units a flexible worker still gives", ge=0, le=1)

@@ -9,10 +9,12 @@ from sim.params import ProgrammeConfig, param
 
 @dataclass
 class LabourCooperationConfig(ProgrammeConfig):
-    fairs_per_year: int = param("job fairs per year", ge=0, le=120)
+    fairs_per_year: int = param("job fairs per year held in the county (turnout is drawn per labourer)", ge=0, le=120)
     fair_destination: str = param("destination name: where the fairs' employers are")
-    places_per_fair: int = param("jobs offered per fair", ge=0)
-    placements_per_month: int = param("organised placements outside fairs, county-wide", ge=0)
+    places_per_fair_per_labourer: float = param("jobs offered per fair per poor labourer", ge=0, le=1)
+    placements_per_labourer_month: float = param(
+        "organised placements outside fairs per poor labourer per month", ge=0, le=1
+    )
     placement_destinations: list[str] = param("destination names")
     transport_subsidy_share: float = param("share of the long-distance ticket", ge=0, le=1)
     job_search_subsidy: float = param("yuan once per organised departure", ge=0)

@@ -11,7 +11,7 @@ from sim.params import ProgrammeConfig, param
 @dataclass
 class TechSchoolConfig(ProgrammeConfig):
     enrol_rate: float = param("share of eligible school leavers who enrol", ge=0, le=1)
-    places_per_year: float = param("new students per year, county-wide", ge=0)
+    places_per_labourer_year: float = param("new students per year per poor labourer", ge=0, le=1)
     years: int = param("years in school", ge=1, le=5)
     max_age: int = param("years; oldest school leaver without work who may enrol", ge=16, le=30)
     allow_disabled: bool = param("switch: disabled school leavers may enrol")

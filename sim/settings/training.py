@@ -11,7 +11,7 @@ from sim.params import ProgrammeConfig, param
 class CourseConfig:
     """One kind of course: general, labour-brand (named trades) or special classes."""
 
-    places_per_month: float = param("course starts per intake month, county-wide", ge=0)
+    places_per_labourer_month: float = param("course starts per intake month per poor labourer", ge=0, le=1)
     months: int = param("course length", ge=1, le=24)
     certificate: bool = param("switch: graduates get a vocational certificate (schooling is unchanged)")
     placement_rate: float = param("share of graduates the course's placement service takes on", ge=0, le=1)

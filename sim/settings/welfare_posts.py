@@ -9,7 +9,9 @@ from sim.params import ProgrammeConfig, param
 
 @dataclass
 class WelfarePostsConfig(ProgrammeConfig):
-    posts: int = param("posts in the county", ge=0)
+    posts_per_labourer: float = param(
+        "posts standing at once per poor labourer (times the simulated poor labourers)", ge=0, le=1
+    )
     monthly_pay: float = param("yuan/month", ge=0)
     income_threshold: float = param("per-capita income below this times the line counts as unstable", ge=0, le=10)
     cannot_leave_age: int = param("years; from this age a labourer counts as unable to leave", ge=16, le=100)

@@ -11,8 +11,8 @@ from sim.params import ProgrammeConfig, param
 class WorkshopType:
     """One workshop model: factory-type, home-based or cooperative."""
 
-    initial: int = param("workshops open at start", ge=0)
-    openings_per_year: float = param("new workshops per year at zero award", ge=0)
+    initial_per_labourer: float = param("employers open at the start per poor labourer", ge=0, le=1)
+    openings_per_labourer_year: float = param("new employers per year per poor labourer at zero award", ge=0, le=1)
     closure_rate: float = param("per workshop per year", ge=0, le=12)
     seats_mean: float = param("seats per workshop (Poisson mean)", ge=1)
     piece_wage: float = param("yuan/month at full productivity", ge=0)
