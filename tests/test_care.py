@@ -246,16 +246,17 @@ def test_bound_carers_never_away_or_in_school_away():
     assert enrolled > 0
 
 
-def _workshop_uptake(home_initial: int, home_openings: int) -> float:
-    """Share of the bound carers at the start who are ever in a workshop over 24 months, 3 seeds."""
+def _workshop_uptake(home_initial: float, home_openings: float) -> float:
+    """Share of the bound carers at the start who are ever in a workshop over 24 months, 3 seeds
+    (home-based workshops at the start and opening a year, per poor labourer)."""
     carer_in, carers = 0, 0
     for seed in SEEDS:
         model = make_model(
             "policy=workshops",
             f"seed={seed}",
             "months=24",
-            f"policy.workshops.home.initial={home_initial}",
-            f"policy.workshops.home.openings_per_year={home_openings}",
+            f"policy.workshops.home.initial_per_labourer={home_initial}",
+            f"policy.workshops.home.openings_per_labourer_year={home_openings}",
             agents=False,
         )
         ever = np.zeros(model.people.n, bool)
@@ -273,7 +274,7 @@ def _workshop_uptake(home_initial: int, home_openings: int) -> float:
 def test_home_workshops_draw_bound_carers():
     """Bound carers take workshop work more often when home-based workshops (fully compatible with
     caring) are there than when they are not (same seeds)."""
-    with_home = _workshop_uptake(200, 60)
+    with_home = _workshop_uptake(0.0027, 0.0008)  # 200 at the start, 60 a year in Yunxi
     without_home = _workshop_uptake(0, 0)
     assert with_home > 1.3 * without_home, (with_home, without_home)
 
