@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import copy
 import functools
+from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from sim.config import load
 from sim.model import PovertyModel
 from sim.programmes.base import Programme
 from sim.schema import RunConfig
 from sim.state import Labour
+from sim.validate import ConfigError
 
 # Labour states that are not work: a person helped into any other state has found a job.
 NOT_WORK = (Labour.NONE, Labour.FARM, Labour.TRAINING, Labour.TECH_SCHOOL)
@@ -78,3 +81,34 @@ def spy_on_search_and_bonus(prog, months: list[dict]) -> None:
         months[-1]["searchers"], months[-1]["bonus"] = searchers.copy(), bonus - before
 
     prog.adjust_search, prog.job_bonus = adjust_search, job_bonus
+
+
+def hand_made_household(*members):
+    """A hand-made population for `care.update_care`: each member is (household, role, age, female,
+    health, frail, state)."""
+    cols = list(zip(*members, strict=True))
+    hh = np.array(cols[0])
+    p = SimpleNamespace(
+        hh=hh,
+        role=np.array(cols[1], np.int8),
+        age=np.array(cols[2]),
+        female=np.array(cols[3], bool),
+        health=np.array(cols[4], np.int8),
+        frail=np.array(cols[5], bool),
+        state=np.array(cols[6], np.int8),
+        bound_carer=np.zeros(hh.size, bool),
+    )
+    h = SimpleNamespace(n=int(hh.max()) + 1, care_load=None, care_need=None, elder_cover=None)
+    return p, h
+
+
+def assert_refused(overrides, expected, base=SMALL) -> None:
+    """Loading `base` (the small county) with `overrides` is refused with one problem naming every
+    `expected` text, and no traceback."""
+    with pytest.raises(ConfigError) as err:
+        load([*base, *overrides])
+    problems = err.value.problems
+    assert len(problems) == 1, problems
+    for text in expected:
+        assert text in problems[0], problems[0]
+    assert "Traceback" not in str(err.value)

@@ -7,11 +7,9 @@ tests of other files check the model against it too.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
-from conftest import config, household_sum, make_model, programme
+from conftest import config, hand_made_household, household_sum, make_model, programme
 
 from sim import care
 from sim.model import PovertyModel
@@ -161,30 +159,12 @@ def _with(region, **values):
 # ---------------------------------------------------------------------------- the care-load rule
 
 
-def _household(*members):
-    """A hand-made population for `care.update_care`: each member is (household, role, age, female,
-    health, frail, state)."""
-    cols = list(zip(*members, strict=True))
-    hh = np.array(cols[0])
-    p = SimpleNamespace(
-        hh=hh,
-        role=np.array(cols[1], np.int8),
-        age=np.array(cols[2]),
-        female=np.array(cols[3], bool),
-        health=np.array(cols[4], np.int8),
-        frail=np.array(cols[5], bool),
-        state=np.array(cols[6], np.int8),
-        bound_carer=np.zeros(hh.size, bool),
-    )
-    return p, SimpleNamespace(n=int(hh.max()) + 1)
-
-
 def test_one_grandparent_covers_one_small_child_not_three():
     """One capable grandparent covers one young child but not three; school-age children carry a
     partial load: one alone binds nobody, two do; a frail grandparent covers nothing."""
     L, C, S, E = Role.LABOURER, Role.CHILD, Role.STUDENT, Role.ELDER
     H, F, N = Health.HEALTHY, Labour.FARM, Labour.NONE
-    p, h = _household(
+    p, h = hand_made_household(
         # 0: one young child, a grandmother, a mother: covered.
         (0, C, 2, True, H, False, N), (0, E, 67, True, H, False, N), (0, L, 30, True, H, False, F),
         # 1: three young children, a grandmother, a mother: the mother is bound.

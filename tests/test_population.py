@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
-from conftest import config, household_sum
+from conftest import config, hand_made_household, household_sum
 from test_care import expected_care
 
 from sim import care
@@ -24,7 +22,7 @@ def county() -> PovertyModel:
     return PovertyModel(load(["scale=1.0", "months=1"]), agents=False)
 
 
-def per_household(model: PovertyModel, mask: np.ndarray) -> np.ndarray:
+def perhand_made_household(model: PovertyModel, mask: np.ndarray) -> np.ndarray:
     """Number of persons in each household for whom `mask` holds."""
     return household_sum(model, mask.astype(float)).astype(int)
 
@@ -57,8 +55,8 @@ def test_population_differs_across_seeds():
 def test_household_without_labourer_has_an_elder(county):
     """Every household without a labourer has at least one elder (nobody lives alone as a child)."""
     p = county.people
-    labourers = per_household(county, p.role == Role.LABOURER)
-    elders = per_household(county, p.role == Role.ELDER)
+    labourers = perhand_made_household(county, p.role == Role.LABOURER)
+    elders = perhand_made_household(county, p.role == Role.ELDER)
     assert (labourers == 0).any(), "the composition should include households without labourers"
     assert (elders[labourers == 0] >= 1).all()
 
@@ -81,9 +79,9 @@ def test_covering_elders_mean_no_bound_carer(county):
     """A household whose capable (non-frail, non-disabled) elders cover the care load has no bound
     carer; some households with a capable elder still have one (too many small children)."""
     p = county.people
-    capable = per_household(county, (p.role == Role.ELDER) & ~p.frail & (p.health != Health.DISABLED))
+    capable = perhand_made_household(county, (p.role == Role.ELDER) & ~p.frail & (p.health != Health.DISABLED))
     _, binding = expected_care(county)
-    carers = per_household(county, p.bound_carer)
+    carers = perhand_made_household(county, p.bound_carer)
     assert ((capable > 0) & ~binding).any()
     assert (carers[~binding] == 0).all()
     assert (carers[(capable > 0) & binding] == 1).any()
@@ -97,11 +95,11 @@ def test_bound_carers_exactly_where_a_need_is_uncovered(county):
     assert carers.size > 0
     assert (p.role[carers] == Role.LABOURER).all()
     assert (p.dest[carers] == -1).all(), "a bound carer lives at home"
-    per_hh = per_household(county, p.bound_carer)
+    per_hh = perhand_made_household(county, p.bound_carer)
     assert per_hh.max() == 1
     assert h.care_need[p.hh[carers]].all()
     _, binding = expected_care(county)
-    labourers = per_household(county, p.role == Role.LABOURER)
+    labourers = perhand_made_household(county, p.role == Role.LABOURER)
     uncovered = binding & (labourers > 0)
     assert (per_hh[uncovered] == 1).all()
     assert (per_hh[~uncovered] == 0).all()
@@ -110,30 +108,11 @@ def test_bound_carers_exactly_where_a_need_is_uncovered(county):
 def test_bound_carer_is_a_woman_when_the_household_has_one(county):
     """Among labourers at home, the bound carer is a woman whenever the household has a female labourer."""
     p = county.people
-    female_lab = per_household(county, (p.role == Role.LABOURER) & p.female)
+    female_lab = perhand_made_household(county, (p.role == Role.LABOURER) & p.female)
     carer_hh = p.hh[p.bound_carer]
     with_woman = female_lab[carer_hh] > 0
     assert with_woman.any() and not with_woman.all()
     assert p.female[p.bound_carer][with_woman].all()
-
-
-def _household(*members):
-    """A hand-made population for `care.update_care`: each member is (household, role, age, female,
-    health, frail, state)."""
-    cols = list(zip(*members, strict=True))
-    hh = np.array(cols[0])
-    p = SimpleNamespace(
-        hh=hh,
-        role=np.array(cols[1], np.int8),
-        age=np.array(cols[2]),
-        female=np.array(cols[3], bool),
-        health=np.array(cols[4], np.int8),
-        frail=np.array(cols[5], bool),
-        state=np.array(cols[6], np.int8),
-        bound_carer=np.zeros(hh.size, bool),
-    )
-    h = SimpleNamespace(n=int(hh.max()) + 1, care_load=None, care_need=None, elder_cover=None)
-    return p, h
 
 
 def test_care_rule_on_hand_made_households():
@@ -141,7 +120,7 @@ def test_care_rule_on_hand_made_households():
     L, C, S, E = Role.LABOURER, Role.CHILD, Role.STUDENT, Role.ELDER
     H, D = Health.HEALTHY, Health.DISABLED
     F, N, A, T = Labour.FARM, Labour.NONE, Labour.MIGRANT_SELF, Labour.TECH_SCHOOL
-    p, h = _household(
+    p, h = hand_made_household(
         # 0: a child, a man and a woman at home: the woman is bound.
         (0, C, 3, False, H, False, N), (0, L, 30, False, H, False, F), (0, L, 28, True, H, False, F),
         # 1: a child and a capable grandparent: the grandparent covers it, nobody is bound.
