@@ -117,3 +117,16 @@ def test_the_start_is_the_same_under_every_policy_mix():
     """The starting state is the no-programme steady state, whatever the mix (common random numbers)."""
     states = [make_model(f"policy={mix}", agents=False).people.state.copy() for mix in ("none", "full_mix")]
     np.testing.assert_array_equal(states[0] == Labour.MIGRANT_SELF, states[1] == Labour.MIGRANT_SELF)
+
+
+def test_schooling_opens_work_away():
+    """Low schooling is the reports' first reason for staying (文化程度低): with a weight on schooling,
+    the schooled are away more often than the least schooled, by more than age alone makes them."""
+    gaps = []
+    for weight in (0.0, 1.5):
+        model = make_model("policy=none", f"behaviour.schooling_weight_away={weight}", agents=False)
+        p = model.people
+        lab = p.role == Role.LABOURER
+        away = np.isin(p.state, AWAY)
+        gaps.append(away[lab & (p.skill == 2)].mean() - away[lab & (p.skill == 0)].mean())
+    assert gaps[1] > gaps[0] + 0.05, gaps
