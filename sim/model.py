@@ -108,11 +108,12 @@ class PovertyModel(mesa.Model):
         h.initially_poor = h.poor.copy()
 
     def _money_weight(self) -> float:
-        """Utility of one yuan a month this year: `behaviour.income_weight` per 1000 yuan of the start
-        year, deflated by the poverty line (what a poor household needs), so that choices weigh real
-        gains: with every amount and the line grown alike, nobody chooses differently."""
-        start = income.poverty_line(self.cfg.poverty_line, self.cfg.start_year)
-        return self.cfg.behaviour.income_weight / 1000 * start / self.line
+        """Utility of one yuan a month this year: `behaviour.income_weight` per 1000 yuan of the base
+        year of the money amounts (`economy.base_year`), deflated by the poverty line (what a poor
+        household needs), so that choices weigh real gains: with every amount and the line grown
+        alike, nobody chooses differently, whatever year a run starts in."""
+        base = income.poverty_line(self.cfg.poverty_line, self.cfg.economy.base_year)
+        return self.cfg.behaviour.income_weight / 1000 * base / self.line
 
     def _each(self, hook: str, *args) -> None:
         for prog in self.programmes:

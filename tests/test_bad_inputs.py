@@ -166,6 +166,10 @@ CALIBRATE_CASES = [
     (["seeds=[]"], "seeds = []: must be a non-empty list"),
     (["parameters.quit_floor.low=0"], "parameters.quit_floor.low = 0: must be above 0 on a log scale"),
     (["+n_job=3"], "n_job: unknown calibration setting; did you mean n_jobs?"),
+    (
+        ["targets.yunxi_2016.targets.guangdong_stock_start.bound=lowr"],
+        "guangdong_stock_start.bound = 'lowr': allowed are",
+    ),
 ]
 
 

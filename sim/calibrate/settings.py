@@ -184,6 +184,11 @@ def problems(cfg: DictConfig) -> list[str]:
     for name in params:
         if stages and staged.count(name) != 1:
             out.append(f"parameters.{name}: must be in exactly one of the stages {list(stages)}")
+    for scenario, block in (c.get("targets") or {}).items():
+        for key, t in ((block or {}).get("targets") or {}).items():
+            bound = (t or {}).get("bound", "two-sided")
+            if bound not in ("two-sided", "lower"):
+                out.append(f"targets.{scenario}.{key}.bound = {bound!r}: allowed are 'two-sided' and 'lower'")
     return out
 
 

@@ -76,6 +76,10 @@ class Target:
         "two-sided"  # "lower": the figure counts only part of what is simulated (within: >= reported - tolerance)
     )
 
+    def __post_init__(self):
+        if self.bound not in ("two-sided", "lower"):
+            raise ValueError(f"targets.{self.name}.bound = {self.bound!r}: allowed are 'two-sided' and 'lower'")
+
     def within(self, simulated: float) -> bool:
         if self.bound == "lower":
             return bool(simulated >= self.reported - self.tolerance)

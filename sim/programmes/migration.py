@@ -104,10 +104,11 @@ class Migration(Programme):
         self.all = np.arange(len(model.destinations.names))
 
     def start_state(self) -> None:
-        """Labourers already away at the start, on their own arrangement: each is drawn from the
-        long-run state of leaving (the option's logit chance in a searching month) and coming back
-        (the tenure-dependent hazard), with the tenure of a spell in progress (`sim.stationary`).
-        No share is assumed: it follows from the behaviour that the calibration fits."""
+        """Labourers away on their own arrangement when the year before the run begins (month -12;
+        the model then simulates that year): each is drawn from the long-run state of leaving (the
+        option's logit chance in a searching month) and coming back (the tenure-dependent hazard),
+        with the tenure of a spell in progress (`sim.stationary`). No share is assumed: it follows
+        from the behaviour that the calibration fits."""
         m = self.model
         p, s, d = m.people, m.streams, m.destinations
         home = np.flatnonzero((p.role == Role.LABOURER) & (p.state == Labour.FARM))
