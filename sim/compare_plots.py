@@ -144,6 +144,11 @@ def exits_by_group(jobs: pd.DataFrame, path: Path) -> Path:
 def cost_vs_reduction(paired: pd.DataFrame, path: Path) -> Path:
     """Cost per additional exit against poverty reduction, per mix, relative to no programme."""
     fig, ax = plt.subplots(figsize=(10, 6), constrained_layout=True)
+    costs = paired["cost_per_additional_exit_yuan"] / 1000
+    positive = costs[costs > 0]
+    # One mix that barely moves poverty costs a hundred times more per exit: on a linear axis it
+    # flattens every other mix against zero.
+    log = positive.size > 0 and positive.max() > 20 * positive.min()
     for i, mix in enumerate(mixes(paired)):
         g = paired[paired["policy"] == mix]
         x = g["reduction_poor_people"] / 1000
@@ -160,7 +165,11 @@ def cost_vs_reduction(paired: pd.DataFrame, path: Path) -> Path:
         ylabel="programme spending per additional household exit (thousand yuan)",
     )
     ax.set_xlim(left=0)
-    ax.set_ylim(bottom=0)
+    if log:
+        ax.set_yscale("log")
+        ax.set_ylabel(ax.get_ylabel() + ", log scale")
+    else:
+        ax.set_ylim(bottom=0)
     ax.legend(title="Policy mix (10-90% over seeds)")
     return save(fig, path)
 
