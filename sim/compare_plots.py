@@ -81,22 +81,23 @@ def exits_by_channel(jobs: pd.DataFrame, path: Path) -> Path:
     order = mixes(jobs)
     columns = [f"net_exits_by_channel_{c}" for c in exit_channels().values() if f"net_exits_by_channel_{c}" in jobs]
     means = jobs.groupby("policy")[columns].mean().loc[order]
-    fig, ax = plt.subplots(figsize=(10, 6), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(13, 6), constrained_layout=True)
     bottom = np.zeros(len(order))
+    labels = [m.replace("_", " ") for m in order]
     for channel in exit_channels().values():
         column = f"net_exits_by_channel_{channel}"
         if column not in means or not means[column].any():
             continue
         values = means[column].to_numpy() / 1000
         label = "No work beyond farm (farm and transfers)" if channel == "farm" else channel_label(channel)
-        ax.bar(order, values, bottom=bottom, color=channel_colour(channel), label=label)
+        ax.bar(labels, values, bottom=bottom, color=channel_colour(channel), label=label)
         bottom += values
     ax.set(
         title="Households out of poverty by the end, by the channel that got them out (mean over seeds)",
         ylabel="thousands of households",
         xlabel="policy mix",
     )
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the bars, never over one
     return save(fig, path)
 
 
