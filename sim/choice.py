@@ -27,12 +27,23 @@ class Option:
     capacity: np.ndarray | None = None
 
 
+def logit_weights(values) -> np.ndarray:
+    """exp(utility) of each option (rows) for each searcher; staying on the farm weighs 1."""
+    return np.exp(np.minimum(np.vstack(values), 50.0))
+
+
+def logit_shares(values) -> np.ndarray:
+    """Each option's chance of being chosen (rows: options), the farm's being the rest."""
+    weights = logit_weights(values)
+    return weights / (1.0 + weights.sum(axis=0))
+
+
 def choose(values: list[np.ndarray], u: np.ndarray) -> np.ndarray:
     """Sample each searcher's logit choice with one uniform draw `u`. Returns the option index,
     or -1 for staying on the farm."""
     if not values:
         return np.full(u.size, -1)
-    weights = np.exp(np.minimum(np.vstack(values), 50.0))
+    weights = logit_weights(values)
     cum = np.cumsum(weights, axis=0)
     x = u * (1.0 + cum[-1])
     chosen = (x[None, :] >= cum).sum(axis=0)

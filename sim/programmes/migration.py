@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import stationary
-from sim.choice import Option
+from sim.choice import Option, logit_shares
 from sim.measures import counter
 from sim.programmes.base import Programme
 from sim.state import Health, Labour, Role, State
@@ -116,8 +116,7 @@ class Migration(Programme):
         if home.size == 0:
             return
         values = np.vstack([away_value(m, home, k, d.ticket[k]) for k in self.all])
-        weights = np.exp(np.minimum(values, 50.0))
-        entry = mean_search_chance(m) * weights / (1.0 + weights.sum(axis=0))
+        entry = mean_search_chance(m) * logit_shares(values)  # the month's choice, as `choose` makes it
         tenures = np.arange(stationary.MAX_TENURE + 1)
         hazard = np.vstack([spell_hazard(m.cfg.behaviour, np.full(tenures.size, c), tenures) for c in d.cross])
         survival = np.vstack([stationary.spell_survival(h) for h in hazard])
