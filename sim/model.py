@@ -38,6 +38,7 @@ class PovertyModel(mesa.Model):
         self.households = Households(self.population, self.people)
         self.n_villages = self.population.n_villages
         self.streams = Streams(cfg.seed, self.people.n)
+        self.streams.start_month(-12)  # set-up draws the state at month -12, before the year before the run
         self.destinations = Destinations(cfg.region)
         self.season = income.season_weights(cfg.region)
         self.labour_weight = income.home_labour_by_state(cfg.policy)
@@ -142,7 +143,9 @@ class PovertyModel(mesa.Model):
     def _start_month(self) -> None:
         self.t += 1
         self.streams.start_month(self.t)
-        self.year = self.cfg.start_year + (self.t - 1) // 12
+        # the year before the run (t <= 0) is lived at the start year's line and money: it is the
+        # steady state of the start, not a year of history
+        self.year = self.cfg.start_year + max(self.t - 1, 0) // 12
         self.calendar_month = (self.t - 1) % 12 + 1
         self.line = income.poverty_line(self.cfg.poverty_line, self.year)
         if self.calendar_month == 1:

@@ -10,6 +10,8 @@ import numpy as np
 from sim.population import Population, initial_labour_state
 from sim.state import Health, Labour, Role
 
+NEVER = np.iinfo(np.int16).min  # `returned_month` of someone who never came back (months run from -12)
+
 
 class People:
     """One array per person attribute; index i is person i in every array."""
@@ -30,7 +32,7 @@ class People:
         self.dest = np.full(n, -1, np.int8)  # destination index of a migrant
         self.seat = np.full(n, -1, np.int32)  # employer id (in the employing programme's table)
         self.bound_carer = np.zeros(n, bool)  # must stay at home: a care need nobody else covers
-        self.returned_month = np.full(n, -1, np.int16)  # month of the latest return from work away
+        self.returned_month = np.full(n, NEVER, np.int16)  # month of the latest return from work away
         self.months_away = np.zeros(n, np.int16)  # length of the latest spell away
         self.earnings = np.zeros(n)  # yuan this month, net to the household
         self.expense = np.zeros(n)  # yuan this month paid by the household for this person

@@ -158,6 +158,9 @@ class BehaviourConfig:
     trained_job_bonus: float = param("utility a recent graduate sees in every job option", ge=0, le=20)
     reward_quit_factor: float = param("quit-hazard factor while a stable-work reward is ahead", ge=0, le=5)
     service_matching_bonus: float = param("utility employment services add to every job option", ge=0, le=20)
+    newcomer_pay_share: float = param(
+        "a registered-poor newcomer's pay relative to the destination's average migrant pay", ge=0.3, le=1.5
+    )
     tenure_pay_growth: float = param("relative pay rise per year at the same destination", ge=0, le=1)
     tenure_pay_years: float = param("years at a destination after which pay stops rising", ge=0, le=40)
     quoted: dict[str, Quoted] = field(default_factory=dict)

@@ -37,7 +37,7 @@ class Streams:
         self.recorder: Callable[[str, int, np.ndarray], None] | None = None  # (decision, month, values)
 
     def _month_key(self) -> int:
-        """Months before the run (-11..0 of the year before, set-up) key draws of their own."""
+        """Months before the run (set-up at -12, the year before at -11..0) key draws of their own."""
         return self.month if self.month >= 0 else 2**31 - self.month
 
     def start_month(self, month: int) -> None:

@@ -134,7 +134,7 @@ def test_calibrate_command_quick_mode_end_to_end(tmp_path):
     assert "calibration finished" in result.stdout
     assert "trial " in result.stdout + result.stderr  # progress lines
     written = yaml.safe_load((out / "fitted.yaml").read_text())
-    assert {"fair_attend_rate", "quit_floor", "skill_wage_premium"} <= set(written["fitted"])
+    assert {"fair_attend_rate", "quit_floor", "newcomer_pay_share"} <= set(written["fitted"])
     for key, entry in written["fitted"].items():
         assert written[key] == entry["value"]
         assert entry["bounds"][0] <= entry["value"] <= entry["bounds"][1]
@@ -163,7 +163,7 @@ def test_objective_is_lower_at_the_fitted_values_than_at_a_wrong_set():
             "depart_rate": 0.35,
             "quit_early_cross": 0.03,
             "quit_floor": 0.04,
-            "skill_wage_premium": 0.3,
+            "newcomer_pay_share": 1.1,
         }
     )
     assert fitted < 1.0 < wrong

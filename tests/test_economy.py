@@ -87,12 +87,12 @@ def test_migrant_pay_in_2018_is_base_times_index(across_new_year):
     assert away.size > 20
     dest = jan["dest"][away]
     paid_at = jan["tenure"][away] - 1  # the pay came before tenure moved on
-    wage = d.wage[dest] * ratio(cfg, "migrant_wage", 2018)
+    wage = d.wage[dest] * ratio(cfg, "migrant_wage", 2018) * b.newcomer_pay_share
     wage = wage * (1 + b.tenure_pay_growth * np.minimum(paid_at / 12, b.tenure_pay_years)) * jan["productivity"][away]
     living = d.living[dest] * ratio(cfg, "migrant_wage", 2018)
     np.testing.assert_allclose(jan["earnings"][away], np.maximum(wage - living, 0), **EXACT)
     base = cfg.region.destinations["guangdong"]
-    assert base.wage * ratio(cfg, "migrant_wage", 2018) == pytest.approx(3300 * 3721 / 3275)
+    assert base.wage * ratio(cfg, "migrant_wage", 2018) == pytest.approx(3454 * 3721 / 3275)
 
 
 def test_workshop_and_post_pay_in_2018_are_base_times_index(across_new_year):

@@ -269,7 +269,7 @@ def test_new_post_holders_met_the_rule_at_placement(scenario):
 
 def test_january_review_keeps_only_households_still_in_need(scenario):
     """After each January review, every holder kept on is in a household whose income without the
-    post pay is still below the threshold."""
+    post pay (last year's pay, for the months it held the post) is still below the threshold."""
     reviews = 0
     for m in monthly(*scenario):
         model, p, h = m.model, m.model.people, m.model.households
@@ -280,8 +280,9 @@ def test_january_review_keeps_only_households_still_in_need(scenario):
             (p.state == Labour.WELFARE_POST) & (m.state_before == Labour.WELFARE_POST) & (p.tenure > 1)
         )
         hh = p.hh[kept]
-        pay = rule.monthly_pay * model.pay_index["rural_wage_income"]  # this year's post pay
-        without_post = m.income_pc_before[hh] - 12 * pay / np.maximum(h.size[hh], 1)
+        last_year = model.economy.index(model.year - 1)["rural_wage_income"]
+        months = np.minimum(p.tenure[kept] - 1, 12)  # tenure has moved on by this month
+        without_post = m.income_pc_before[hh] - months * rule.monthly_pay * last_year / np.maximum(h.size[hh], 1)
         assert (without_post < rule.income_threshold * model.line).all(), f"month {m.t}"
         reviews += 1
     assert reviews == 2
@@ -398,7 +399,13 @@ def test_migrant_earnings_are_wage_less_living_cost(scenario):
         d, index = model.destinations, model.pay_index
         away = np.flatnonzero(p.dest >= 0)
         years = np.minimum((p.tenure[away] - 1) / 12, b.tenure_pay_years)  # tenure moved on after the pay
-        wage = d.wage[p.dest[away]] * index["migrant_wage"] * (1 + b.tenure_pay_growth * years) * p.productivity[away]
+        wage = (
+            d.wage[p.dest[away]]
+            * index["migrant_wage"]
+            * b.newcomer_pay_share
+            * (1 + b.tenure_pay_growth * years)
+            * p.productivity[away]
+        )
         expected = np.maximum(wage - d.living[p.dest[away]] * index["migrant_wage"], 0.0)
         np.testing.assert_allclose(p.earnings[away], expected, err_msg=f"month {m.t}")
 

@@ -130,12 +130,12 @@ def test_paid_exactly_to_those_due_and_only_to_identified_households():
 def test_a_reward_ahead_keeps_migrants_on_the_job():
     """With the same random draws, the migrants who quit in month 1 with rewards on are a strict
     subset of those who quit without: only those with a reward still ahead, in households out of
-    poverty, quit less."""
+    poverty, quit less. Early quits are made common so that month 1 has enough of them."""
     quitters = {}
     for on in (True, False):
         model = make_model(
             "policy=none", f"policy.rewards.enabled={str(on).lower()}", "behaviour.constant_migrate_intra=0",
-            "behaviour.constant_migrate_cross=0",
+            "behaviour.constant_migrate_cross=0", "behaviour.quit_early_intra=0.8", "behaviour.quit_early_cross=0.8",
             "behaviour.reward_quit_factor=0.3", "months=1",
         )  # fmt: skip
         p = model.people

@@ -17,18 +17,40 @@ AWAY = labour_states(away=True)
 def test_steady_state_of_a_constant_hazard_is_the_textbook_one():
     """Entry chance a and a constant exit hazard q: the share away is a(1-q)/q / (1 + a(1-q)/q), and
     the tenure of spells in progress is geometric with mean 1/q."""
-    a, q = 0.02, 0.05
-    hazard = np.full((1, stationary.MAX_TENURE + 1), q)
+    a, q, months = 0.02, 0.05, 480
+    hazard = np.full((1, months + 1), q)
     survival = stationary.spell_survival(hazard[0])[None, :]
-    pi, mean_spell = stationary.steady_state(np.array([[a]]), hazard[:, 0], survival)
-    expected_spell = (1 - (1 - q) ** (stationary.MAX_TENURE - 1)) / q
+    pi, mean_spell = stationary.steady_state(np.array([[a]]), hazard[:, 0], survival, np.array([months]))
+    expected_spell = (1 - (1 - q) ** months) / q
     assert mean_spell[0] == pytest.approx(expected_spell)
     weight = a * (1 - q) * expected_spell
     assert pi[0, 0] == pytest.approx(weight / (1 + weight))
     u = np.random.default_rng(0).random(200_000)
-    tenure = stationary.draw_tenure(survival, np.zeros(u.size, np.int64), u, np.full(u.size, 10_000))
+    tenure = stationary.draw_tenure(survival, np.zeros(u.size, np.int64), u, np.full(u.size, months))
     assert tenure.min() == 1
     assert tenure.mean() == pytest.approx(1 / q, rel=0.02)
+
+
+def test_a_young_labourer_has_had_a_short_run():
+    """W months after she could first leave, from home: with a constant hazard her chance of being
+    away is that of the two-state chain (what simulating it gives), and a spell in progress is no
+    older than W, spread over 1..W as the survival says (not piled on W)."""
+    a, q, months = 0.02, 0.02, 480
+    hazard = np.full((1, months + 1), q)
+    survival = stationary.spell_survival(hazard[0])[None, :]
+    cap = np.array([6, 60, months])
+    pi, _ = stationary.steady_state(np.full((1, 3), a), hazard[:, 0], survival, cap)
+    away = np.zeros(months + 1)  # the chain simulated month by month from home
+    for t in range(months):
+        away[t + 1] = away[t] * (1 - q) + (1 - away[t]) * a * (1 - q)
+    np.testing.assert_allclose(pi[0], away[cap], rtol=0.02)
+    u = np.random.default_rng(2).random(60_000)
+    tenure = stationary.draw_tenure(survival, np.zeros(u.size, np.int64), u, np.full(u.size, 6))
+    assert tenure.max() == 6
+    counts = np.bincount(tenure, minlength=7)[1:]
+    np.testing.assert_allclose(counts / u.size, survival[0, :6] / survival[0, :6].sum(), atol=0.01)
+    with pytest.raises(ValueError, match="cap"):
+        stationary.steady_state(np.full((1, 1), a), hazard[:, 0], survival, np.array([months + 1]))
 
 
 def test_draw_states_follows_the_probabilities():

@@ -47,8 +47,10 @@ def tenure_factor(behaviour, tenure_months: np.ndarray | int) -> np.ndarray:
 
 
 def gross_wage(model, idx: np.ndarray, dest: np.ndarray, tenure_months: np.ndarray | int) -> np.ndarray:
-    """Monthly wage of persons `idx` at destinations `dest` after `tenure_months` there, this year."""
-    wage = model.destinations.wage[dest] * model.pay_index["migrant_wage"]
+    """Monthly wage of persons `idx` at destinations `dest` after `tenure_months` there, this year: a
+    newcomer earns `behaviour.newcomer_pay_share` of the destination's average migrant pay."""
+    b = model.cfg.behaviour
+    wage = model.destinations.wage[dest] * model.pay_index["migrant_wage"] * b.newcomer_pay_share
     return wage * tenure_factor(model.cfg.behaviour, tenure_months) * model.people.productivity[idx]
 
 
@@ -117,15 +119,16 @@ class Migration(Programme):
             return
         values = np.vstack([away_value(m, home, k, d.ticket[k]) for k in self.all])
         entry = mean_search_chance(m) * logit_shares(values)  # the month's choice, as `choose` makes it
-        tenures = np.arange(stationary.MAX_TENURE + 1)
+        # months since each could first leave, at month -12 (ages are whole years at the run's start)
+        worked = np.maximum((p.age[home].astype(np.int64) - 16) * 12 - 6, 1)
+        tenures = np.arange(worked.max() + 1)
         hazard = np.vstack([spell_hazard(m.cfg.behaviour, np.full(tenures.size, c), tenures) for c in d.cross])
         survival = np.vstack([stationary.spell_survival(h) for h in hazard])
-        pi, _ = stationary.steady_state(entry, hazard[:, 0], survival)
+        pi, _ = stationary.steady_state(entry, hazard[:, 0], survival, worked)
         dest = stationary.draw_states(pi, s.per_person("initial.go")[home])
         away = dest >= 0
         going, dest = home[away], dest[away]
-        worked = (p.age[going].astype(np.int64) - 16) * 12 + 12  # months since the person could first leave
-        tenure = stationary.draw_tenure(survival, dest, s.per_person("initial.tenure")[going], worked)
+        tenure = stationary.draw_tenure(survival, dest, s.per_person("initial.tenure")[going], worked[away])
         p.set_state(going, self.codes["MIGRANT_SELF"], dest=dest.astype(np.int8))
         p.tenure[going] = tenure.astype(np.int16)
 

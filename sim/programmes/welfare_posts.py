@@ -98,18 +98,25 @@ class WelfarePosts(Programme):
         return cand[first]
 
     def _review(self) -> None:
+        """January: a holder whose household would be above the threshold without the post leaves it.
+        Last year's income less the post pay it held: last year's pay for the months held (at most 12)."""
         m = self.model
         held = self.holders()
-        without_post = m.income_per_capita[m.people.hh[held]] - 12 * self.monthly_pay() / np.maximum(
-            m.households.size[m.people.hh[held]], 1
+        hh = m.people.hh[held]
+        months = np.minimum(m.people.tenure[held], 12)
+        without_post = m.income_per_capita[hh] - months * self.monthly_pay(m.year - 1) / np.maximum(
+            m.households.size[hh], 1
         )
         out = held[without_post >= self.cfg.income_threshold * m.line]
         m.people.release(out)
         self.count("reviewed_out", out.size)
 
-    def monthly_pay(self) -> float:
-        """A post's monthly pay this year: base-year pay times the rural wage-income index."""
-        return self.cfg.monthly_pay * self.model.pay_index["rural_wage_income"]
+    def monthly_pay(self, year: int | None = None) -> float:
+        """A post's monthly pay in `year` (default: this year): base-year pay times the rural
+        wage-income index (the year before the run is paid as the start year)."""
+        m = self.model
+        index = m.pay_index if year is None else m.economy.index(max(year, m.cfg.start_year))
+        return self.cfg.monthly_pay * index["rural_wage_income"]
 
     def pay_workers(self) -> None:
         held = self.holders()
