@@ -222,3 +222,15 @@ def test_a_lower_bound_target_costs_only_a_shortfall():
     evaluator.targets = [lower, both]
     d = evaluator.distances(np.array([[150.0, 150.0], [80.0, 80.0]]))
     np.testing.assert_allclose(d, [[0.0, 25.0], [4.0, 4.0]])
+
+
+def test_a_refit_does_not_stack_the_verdicts_of_earlier_ones():
+    """Refitting from the fitted config keeps an assumed parameter's own reason and the new verdict
+    only (the report appends one each time)."""
+    from sim.calibrate.report import _reason
+
+    earlier = "Early hazard fades. Not fitted: could not identify it (0.8). Not fitted: could not identify it (0.7)."
+    assert _reason(earlier) == "Early hazard fades."
+    assert _reason("Not fitted yet: no usable target.") == ""
+    shipped = yaml.safe_load(FITTED.read_text())["assumed"]
+    assert all(reason.count("Not fitted") <= 1 for reason in shipped.values()), shipped

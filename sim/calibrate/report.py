@@ -10,6 +10,7 @@ uncertainty, into a behaviour config the model's runs can use (`behaviour=fitted
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,18 @@ import yaml
 
 from sim.calibrate.fit import Bounds, Uncertainty
 from sim.calibrate.objective import Evaluator, Setup
+from sim.config import CONF_DIR
+
+
+def _reason(text: str) -> str:
+    """The reason a config gives, without the verdicts earlier calibrations appended to it."""
+    reason = re.split(r"(?:^|\. )Not fitted(?: yet)?: ", text)[0].strip()
+    return reason + "." if reason and not reason.endswith(".") else reason
+
+
+def _default_reasons() -> dict[str, str]:
+    return yaml.safe_load((CONF_DIR / "behaviour" / "default.yaml").read_text()).get("assumed") or {}
+
 
 COLUMNS = ["target", "role", "source", "reported", "simulated_mean", "simulated_sd", "simulated_min"]
 COLUMNS += ["simulated_max", "tolerance", "bound", "within_tolerance", "unit", "statistic"]
@@ -175,10 +188,13 @@ def write_behaviour(
     targets), `assumed:` for every value not fitted (with its reason, kept from the start config, and
     what the calibration found about the checked ones)."""
     values = {k: v for k, v in start.items() if k not in ("name", "quoted", "assumed", "fitted")}
-    assumed = dict(start.get("assumed") or {})
+    assumed = {k: _reason(v) for k, v in (start.get("assumed") or {}).items()}
+    defaults = _default_reasons()
     for name in start.get("fitted") or {}:
-        if name not in best:
-            assumed.setdefault(name, "Kept at an earlier fit's value: its targets are not usable in this calibration.")
+        if name not in best:  # fitted before, not now: the starting config's own reason, if it gives one
+            assumed.setdefault(
+                name, defaults.get(name) or "Kept at an earlier fit's value: not fitted in this calibration."
+            )
     for name, why in waiting.items():
         assumed[name] = f"{assumed.get(name, '').rstrip('.')}. Not fitted yet: {why}.".lstrip(". ")
     for c in checked:
