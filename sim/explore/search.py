@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.explore.runner import Job, Parallelism, mean_over_seeds, run_jobs
-from sim.explore.space import as_overrides, latin_hypercube, nested_overrides, scaled_levels
+from sim.explore.space import as_overrides, flat_keys, latin_hypercube, nested_overrides, scaled_levels
 
 
 def _command(s: Mapping, mix: str, values: Mapping) -> str:
@@ -101,7 +101,7 @@ def pareto(evaluator, s: Mapping, folder: Path, par: Parallelism) -> pd.DataFram
     import optuna
 
     search = s["search"]
-    levers = {k: v for k, v in search["levers"].items() if not search["use"] or k in search["use"]}
+    levers = {k: v for k, v in flat_keys(search["levers"]).items() if not search["use"] or k in search["use"]}
     objective_name = search["objective"]
     samples = pd.DataFrame(index=[0])
     if search["robust_samples"]:

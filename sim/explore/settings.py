@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from sim.config import CONF_DIR
 from sim.explore.runner import MODEL_OUTCOMES
-from sim.explore.space import range_problems
+from sim.explore.space import flat_keys, range_problems
 
 COMMANDS = ("space", "sensitivity", "robust", "search", "equal_cost")
 EVALUATORS = ("model", "linear", "ishigami")
@@ -69,8 +69,9 @@ def problems(s: Mapping) -> list[str]:
     search = s["search"]
     out += _whole(search["trials"], "search.trials", 1) + _whole(search["population"], "search.population", 2)
     out += _whole(search["robust_samples"], "search.robust_samples", 0)
-    out += [f"search.use: {k!r} is not in search.levers" for k in search["use"] if k not in search["levers"]]
-    for key, spec in search["levers"].items():
+    levers = flat_keys(search["levers"])
+    out += [f"search.use: {k!r} is not in search.levers" for k in search["use"] if k not in levers]
+    for key, spec in levers.items():
         if "choices" in spec:
             if not list(spec["choices"]):
                 out.append(f"search.levers.{key}: choices must not be empty")

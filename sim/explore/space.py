@@ -89,13 +89,14 @@ def get(cfg, key: str):
     return cfg
 
 
-def _flat(ranges: Mapping, prefix: str = "") -> dict[str, Mapping]:
-    """`{behaviour: {care_penalty: {low, high}}}` and `{behaviour.care_penalty: {...}}` alike."""
+def flat_keys(ranges: Mapping, prefix: str = "") -> dict[str, Mapping]:
+    """`{behaviour: {care_penalty: {low, high}}}` (as a Hydra override `+a.b.c={...}` nests it) and
+    `{behaviour.care_penalty: {low, high}}` alike, by dotted key."""
     out = {}
     for k, v in ranges.items():
         key = f"{prefix}{k}"
-        if isinstance(v, Mapping) and not ({"low", "high"} & set(v)):
-            out |= _flat(v, key + ".")
+        if isinstance(v, Mapping) and not ({"low", "high", "choices"} & set(v)):
+            out |= flat_keys(v, key + ".")
         else:
             out[key] = v
     return out
@@ -132,7 +133,7 @@ def uncertainties(cfgs: RunConfig | list[RunConfig], settings: Mapping) -> list[
     for s in ranged_settings(cfgs[0]):
         if _runs_programme(cfgs, s.key):
             found.setdefault(s.key, Uncertainty(s.key, s.value, s.low, s.high, "capacity", s.reason))
-    for key, entry in _flat(settings.get("ranges") or {}).items():
+    for key, entry in flat_keys(settings.get("ranges") or {}).items():
         if not isinstance(entry, Mapping) or not {"low", "high"} <= set(entry):
             problems.append(f"uncertainties.ranges.{key}: give low and high, e.g. {{low: 0.1, high: 0.3}}")
             continue
