@@ -102,6 +102,9 @@ def test_bad_settings_stop_the_command_with_a_message(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     for words in ("no policy mix 'nonsense'", "seeds = []", "robust.samples = 1"):
         assert words in result.stderr
+    result = explore(tmp_path, "sensitivity", "sensitivity.methd=morris")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "sensitivity.methd: unknown key 'methd' under sensitivity; did you mean method?" in result.stderr
     result = explore(tmp_path, "space", "model.scale=7")
     assert result.returncode == 2 and "scale" in result.stderr and "Traceback" not in result.stderr
 
@@ -205,3 +208,15 @@ def test_policy_search_writes_a_front_of_runnable_configs_and_continues(tmp_path
         cfg = load(words[3:])  # each point of the front is a valid run config
         assert cfg.policy.name == "welfare_posts" and cfg.scale == 0.02
     assert (tmp_path / "study/front.png").exists()
+
+
+def test_robust_search_averages_each_trial_over_the_uncertainty_sample(tmp_path):
+    include = "uncertainties.include=[behaviour.search_rate,behaviour.care_penalty]"
+    args = ["search", "mix=welfare_posts", "search.population=2", "search.trials=2", "search.robust_samples=2",
+            "search.use=[policy.welfare_posts.posts_per_labourer]", include, *TINY]  # fmt: skip
+    ok(explore(tmp_path, *args))
+    with sqlite3.connect(tmp_path / "study/jobs.sqlite") as db:
+        rows = db.execute("SELECT job_values FROM jobs").fetchall()
+    assert len(rows) == 2 * 2  # 2 trials x 2 samples x 1 seed
+    assert all("behaviour.search_rate" in r[0] and "posts_per_labourer" in r[0] for r in rows)
+    assert len(pd.read_csv(tmp_path / "study/trials.csv")) == 2

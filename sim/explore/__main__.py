@@ -49,8 +49,34 @@ def cli(argv: list[str] | None = None) -> None:
     if not argv or argv[0] not in COMMANDS:
         print(f"usage: python -m sim.explore {{{','.join(COMMANDS)}}} [overrides]", file=sys.stderr)
         sys.exit(2)
+    problem = override_problem(argv[0], [a for a in argv[1:] if not a.lstrip("+~").startswith(("hydra", "-"))])
+    if problem:
+        print(f"error: invalid study settings:\n  {problem}", file=sys.stderr)
+        sys.exit(2)
     sys.argv = [sys.argv[0], *argv[1:], f"command={argv[0]}"]
     main()
+
+
+def override_problem(command: str, overrides: list[str]) -> str | None:
+    """Hydra's composition error in the project's words (a key not in the settings gets the keys that
+    are there, with close matches), before Hydra prints its own."""
+    from hydra.errors import HydraException
+
+    from sim.config import composition_message
+    from sim.explore.study import compose_settings
+
+    try:
+        compose_settings(command, overrides)
+    except HydraException as exc:
+
+        def retry(key: str):
+            return compose_settings(command, [o for o in overrides if o.lstrip("+~").partition("=")[0] != key])
+
+        message = composition_message(exc, retry)
+        if "unknown key" in message:
+            message += " (a key the settings do not have is added with a leading +, e.g. +uncertainties.ranges=...)"
+        return message
+    return None
 
 
 if __name__ == "__main__":

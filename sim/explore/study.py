@@ -110,11 +110,15 @@ def run_command(s: dict, folder: Path, show: bool = True) -> dict:
     return out
 
 
+def compose_settings(command: str, overrides: Sequence[str] = ()):
+    """conf/explore/config.yaml with the overrides, composed as the command line does."""
+    with initialize_config_dir(config_dir=str(CONF_DIR / "explore"), version_base="1.3", job_name="explore"):
+        return compose(config_name="config", overrides=[*overrides, f"command={command}"])
+
+
 def settings(command: str, overrides: Sequence[str] = ()) -> dict:
     """The study's settings as the command line composes them (conf/explore/config.yaml), checked."""
-    with initialize_config_dir(config_dir=str(CONF_DIR / "explore"), version_base="1.3", job_name="explore"):
-        cfg = compose(config_name="config", overrides=[*overrides, f"command={command}"])
-    s = OmegaConf.to_container(cfg, resolve=True)
+    s = OmegaConf.to_container(compose_settings(command, overrides), resolve=True)
     s.pop("hydra", None)
     found = problems(s)
     if found:
