@@ -220,3 +220,28 @@ def test_robust_search_averages_each_trial_over_the_uncertainty_sample(tmp_path)
     assert len(rows) == 2 * 2  # 2 trials x 2 samples x 1 seed
     assert all("behaviour.search_rate" in r[0] and "posts_per_labourer" in r[0] for r in rows)
     assert len(pd.read_csv(tmp_path / "study/trials.csv")) == 2
+
+
+def test_the_county_commands_of_the_write_up_are_valid_settings():
+    """Every `python -m sim.explore` command of experiments/exploration/README.md composes to settings
+    the study accepts (nothing is run), and its model settings to a valid run config."""
+    import re
+    import shlex
+
+    from sim.explore.settings import problems
+    from sim.explore.space import nested_overrides
+    from sim.explore.study import settings
+
+    text = (ROOT / "experiments/exploration/README.md").read_text().replace("\\\n", " ")
+    variables = dict(re.findall(r'^(\w+)="?([^"\n]*)"?$', text, flags=re.M))
+    commands = re.findall(r"^\.venv/bin/python -m sim\.explore (.+)$", text, flags=re.M)
+    assert len(commands) >= 6
+    for line in commands:
+        for name, value in variables.items():
+            line = line.replace(f"${name}", value)
+        line = line.replace("KEY1,KEY2,...", "behaviour.care_penalty,behaviour.search_rate")
+        command, *overrides = shlex.split(line)
+        s = settings(command, [o for o in overrides if not o.startswith("hydra.")])
+        assert problems(s) == [], line
+        cfg = load([*nested_overrides(s["model"]), f"policy={s['mix']}"])
+        assert cfg.scale == 1.0 and cfg.months == 60
