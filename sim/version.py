@@ -14,12 +14,12 @@ READERS = ("aggregate.py", "compare.py", "compare_plots.py", "paired.py", "repro
 
 @functools.cache
 def code_version() -> str:
-    """Hash of the package's source that a run executes (every `sim/**/*.py` but the readers and
-    `sim/calibrate/`), 16 hex digits."""
+    """Hash of the package's source that a run executes (every `sim/**/*.py` but the readers,
+    `sim/calibrate/` and `sim/explore/`, which drive runs but never change one), 16 hex digits."""
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE)
-        if rel.parts[0] == "calibrate" or (len(rel.parts) == 1 and rel.name in READERS):
+        if rel.parts[0] in ("calibrate", "explore") or (len(rel.parts) == 1 and rel.name in READERS):
             continue
         digest.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]

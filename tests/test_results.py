@@ -25,11 +25,13 @@ def test_committed_experiment_results_match_the_code(name):
 
 
 def test_every_experiment_with_committed_results_has_a_fingerprint():
-    """A folder under experiments/ holds either the calibration (checked by test_calibration) or a
-    named experiment's results, written by scripts/experiment.sh with their fingerprint."""
+    """A folder under experiments/ holds either the calibration (checked by test_calibration), the
+    exploratory study (written by `python -m sim.explore`, see experiments/exploration/README.md;
+    its commands are checked by test_explore) or a named experiment's results, written by
+    scripts/experiment.sh with their fingerprint."""
     folders = sorted(p.name for p in (fp.ROOT / "experiments").iterdir() if p.is_dir())
     for name in folders:
-        if name == "calibration":
+        if name in ("calibration", "exploration"):
             continue
         assert (fp.ROOT / "conf" / "experiment" / f"{name}.yaml").is_file(), f"experiments/{name}: no such experiment"
         assert name in fp.fingerprinted_experiments(), f"experiments/{name} has results but no fingerprint.json"
