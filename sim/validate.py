@@ -51,6 +51,9 @@ class ConfigError(ValueError):
         self.problems = problems
         super().__init__("invalid configuration:\n  " + "\n  ".join(problems))
 
+    def __reduce__(self):  # rebuilt from its problems when it crosses processes (joblib workers)
+        return type(self), (self.problems,)
+
 
 # ----------------------------------------------------------------------------------------- the schema
 def _hints(cls: type) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import pytest
 
 from sim.config import load
 from sim.explore.functions import LINEAR_S1
-from sim.explore.space import as_overrides, get, range_problems, uncertainties, with_values
+from sim.explore.space import as_overrides, get, levers, range_problems, scaled_levels, uncertainties, with_values
 from sim.uncertainty import ranged_settings
 from sim.validate import ConfigError
 
@@ -245,3 +245,28 @@ def test_the_county_commands_of_the_write_up_are_valid_settings():
         assert problems(s) == [], line
         cfg = load([*nested_overrides(s["model"]), f"policy={s['mix']}"])
         assert cfg.scale == 1.0 and cfg.months == 60
+
+
+def test_the_budget_lever_stays_within_what_each_setting_allows(full_mix):
+    """Scaled up a hundredfold, a level that is a share stops at its bound (a run would refuse it),
+    while one without an upper bound grows with the factor."""
+    bounds = {lever.key: lever for lever in levers(full_mix)}
+    scaled = scaled_levels(full_mix, 100.0, ["*per_labourer*"])
+    assert scaled
+    for key, value in scaled.items():
+        lever = bounds[key]
+        expected = lever.value * 100.0 if lever.high is None else min(lever.value * 100.0, lever.high)
+        assert value == pytest.approx(expected), key
+    assert any(bounds[k].high is not None and v == bounds[k].high for k, v in scaled.items())
+    from sim.validate import check_run
+
+    check_run(with_values(full_mix, scaled))  # a run accepts the scaled levels as a whole
+
+
+def test_a_refused_config_keeps_its_message_across_processes():
+    """A run refused in a joblib worker reaches the study with the same problems (not one per letter)."""
+    import pickle
+
+    error = pickle.loads(pickle.dumps(ConfigError(["policy.x = 2: out of range"])))
+    assert error.problems == ["policy.x = 2: out of range"]
+    assert str(error) == "invalid configuration:\n  policy.x = 2: out of range"

@@ -23,10 +23,11 @@ def _save(fig, path: Path | None):
 def sensitivity(indices: pd.DataFrame, path: Path | None = None, top: int = 12):
     """One panel per outcome: the `top` parameters by total effect (ST or mu*), with intervals."""
     outcomes = list(dict.fromkeys(indices["outcome"]))
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(5 * len(outcomes), 0.35 * top + 1.5), squeeze=False)
+    # one row per outcome: parameter names are long, and a row gives each panel the page's width
+    fig, axes = plt.subplots(len(outcomes), 1, figsize=(10, len(outcomes) * (0.32 * top + 1.2)), squeeze=False)
     method = indices["method"].iloc[0]
     main, other = ("ST", "S1") if method == "sobol" else ("mu_star", "sigma")
-    for ax, outcome in zip(axes[0], outcomes, strict=True):
+    for ax, outcome in zip(axes[:, 0], outcomes, strict=True):
         sel = indices[indices["outcome"] == outcome]
         wide = sel.pivot(index="parameter", columns="index", values="value")
         order = wide[main].sort_values().index[-top:]
@@ -37,9 +38,9 @@ def sensitivity(indices: pd.DataFrame, path: Path | None = None, top: int = 12):
             ax.barh(y + offset, part["value"], height=0.4, color=colour, label=name,
                     xerr=np.nan_to_num(np.abs(err)), ecolor="grey")  # fmt: skip
         ax.set_yticks(y, [_short(p) for p in order])
-        ax.set_title(outcome.replace("_", " "))
-        ax.legend(loc="lower right")
-    fig.suptitle(f"{method.capitalize()} sensitivity, mix {indices['mix'].iloc[0]}")
+        ax.set_title(outcome.replace("_", " "), loc="left")
+        ax.legend(loc="lower right", fontsize="small")
+    fig.suptitle(f"{method.capitalize()} sensitivity, mix {indices['mix'].iloc[0]}", y=1.01)
     fig.tight_layout()
     return _save(fig, path)
 

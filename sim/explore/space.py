@@ -226,11 +226,14 @@ def nested_overrides(settings: Mapping, prefix: str = "") -> list[str]:
 
 def scaled_levels(cfg: RunConfig, factor: float, patterns: Iterable[str]) -> dict[str, float]:
     """The budget lever: every level (capacity per labourer) of the programmes `cfg` runs whose key
-    matches `patterns`, times `factor`."""
+    matches `patterns`, times `factor`, held within the range the setting allows (a share cannot pass
+    1): past it, spending stops growing with the factor and the budget may stay out of reach."""
     out = {}
     for lever in levers(cfg):
         if isinstance(lever.value, bool) or not any(fnmatch.fnmatchcase(lever.key, p) for p in patterns):
             continue
         if _runs_programme([cfg], lever.key):
-            out[lever.key] = lever.value * factor
+            low = -math.inf if lever.low is None else lever.low
+            high = math.inf if lever.high is None else lever.high
+            out[lever.key] = min(max(lever.value * factor, low), high)
     return out
