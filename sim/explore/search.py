@@ -31,6 +31,9 @@ def _command(s: Mapping, mix: str, values: Mapping) -> str:
 
 
 # ---------------------------------------------------------------------------------------- equal cost
+MAX_LOG_FACTOR = math.log(1000.0)
+
+
 def equal_cost(evaluator, s: Mapping, folder: Path, par: Parallelism) -> pd.DataFrame:
     """Per mix: the factor on its programme levels that spends the budget, and its outcomes there."""
     from scipy.optimize import root_scalar
@@ -60,7 +63,9 @@ def equal_cost(evaluator, s: Mapping, folder: Path, par: Parallelism) -> pd.Data
         elif abs(spent / budget - 1) > eq["tolerance"]:
 
             def gap(log_factor: float, mix=mix) -> float:
-                spend = float(at(mix, float(np.exp(log_factor)))["spending_yuan"])
+                # a mix whose spending hardly moves sends the secant far out: hold it to 1/1000..1000 times
+                factor = float(np.exp(np.clip(log_factor, -MAX_LOG_FACTOR, MAX_LOG_FACTOR)))
+                spend = float(at(mix, factor)["spending_yuan"])
                 return math.log(max(spend, 1e-9) / budget)
 
             try:
@@ -71,7 +76,9 @@ def equal_cost(evaluator, s: Mapping, folder: Path, par: Parallelism) -> pd.Data
                 tried = [v for (m, _), v in calls.items() if m == mix]
                 best = min(tried, key=lambda r: abs(math.log(max(r["spending_yuan"], 1e-9) / budget)))
                 if abs(best["spending_yuan"] / budget - 1) > eq["tolerance"]:
-                    note = f"budget not reached within {eq['tolerance']:.0%} ({found.flag})"
+                    most = max(r["spending_yuan"] for r in tried)
+                    note = (f"budget not reached within {eq['tolerance']:.0%}: spending moves little with the "
+                            f"levels (at most {most:.3g} yuan tried; {found.flag})")  # fmt: skip
             except (ValueError, OverflowError, ZeroDivisionError) as exc:
                 note = f"no factor found: {exc}"
         values = scaled_levels(evaluator.configs[mix], float(best["factor"]), eq["levels"])
